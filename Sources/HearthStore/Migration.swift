@@ -1,0 +1,46 @@
+/// One versioned step of the schema, in each dialect.
+struct Migration: Sendable {
+    let version: Int
+    let description: String
+    let sqlite: [String]
+    let postgres: [String]
+
+    /// Every migration, in order. Append new ones; never edit a released one.
+    static let all: [Migration] = [
+        Migration(
+            version: 1,
+            description: "resources, references, change log, leases",
+            sqlite: [
+                "CREATE TABLE hearth_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                "CREATE TABLE hearth_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL, compacted_revision INTEGER NOT NULL)",
+                "INSERT INTO hearth_state (id, revision, compacted_revision) VALUES (1, 0, 0)",
+                "CREATE TABLE resources (type TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, revision INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (type, namespace, name)) WITHOUT ROWID",
+                "CREATE TABLE refs (to_type TEXT NOT NULL, to_namespace TEXT NOT NULL, to_name TEXT NOT NULL, from_type TEXT NOT NULL, from_namespace TEXT NOT NULL, from_name TEXT NOT NULL, PRIMARY KEY (to_type, to_namespace, to_name, from_type, from_namespace, from_name)) WITHOUT ROWID",
+                "CREATE INDEX refs_from ON refs (from_type, from_namespace, from_name)",
+                "CREATE TABLE changes (revision INTEGER PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, created_ms INTEGER NOT NULL)",
+                "CREATE INDEX changes_created ON changes (created_ms)",
+                "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms INTEGER NOT NULL)",
+            ],
+            postgres: [
+                "CREATE TABLE hearth_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                "CREATE TABLE hearth_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision BIGINT NOT NULL, compacted_revision BIGINT NOT NULL)",
+                "INSERT INTO hearth_state (id, revision, compacted_revision) VALUES (1, 0, 0)",
+                #"CREATE TABLE resources (type TEXT COLLATE "C" NOT NULL, namespace TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, revision BIGINT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (type, namespace, name))"#,
+                #"CREATE TABLE refs (to_type TEXT COLLATE "C" NOT NULL, to_namespace TEXT COLLATE "C" NOT NULL, to_name TEXT COLLATE "C" NOT NULL, from_type TEXT COLLATE "C" NOT NULL, from_namespace TEXT COLLATE "C" NOT NULL, from_name TEXT COLLATE "C" NOT NULL, PRIMARY KEY (to_type, to_namespace, to_name, from_type, from_namespace, from_name))"#,
+                "CREATE INDEX refs_from ON refs (from_type, from_namespace, from_name)",
+                "CREATE TABLE changes (revision BIGINT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, created_ms BIGINT NOT NULL)",
+                "CREATE INDEX changes_created ON changes (created_ms)",
+                "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
+            ]
+        )
+    ]
+
+    static var latestVersion: Int { all.last!.version }
+
+    /// The error for a database written by a newer Hearth.
+    static func tooNew(_ version: Int) -> StoreError {
+        StoreError(
+            "the database schema is at version \(version), newer than this hearth binary knows (\(latestVersion)); "
+                + "run the hearth version that last wrote it, or a newer one")
+    }
+}

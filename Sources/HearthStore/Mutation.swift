@@ -1,0 +1,30 @@
+import HearthCore
+
+/// How a put treats an existing or missing resource.
+public enum PutMode: Sendable {
+    /// Fails with 409 if the resource exists.
+    case create
+    /// Fails with 404 if the resource does not exist.
+    case update
+    /// Creates or replaces.
+    case upsert
+}
+
+/// A change to apply atomically to the store.
+public enum Mutation: Sendable {
+    /// Computes the new resource from the stored one (nil if none). The store assigns uid,
+    /// timestamps, version and revision, and refuses references to missing resources.
+    case put(ResourceKey, mode: PutMode, transform: @Sendable (Resource?) throws -> Resource)
+    /// Deletes a resource; with `cascade`, also everything that references it, transitively.
+    case delete(ResourceKey, expectedVersion: Int64?, cascade: Bool)
+}
+
+/// What a mutation did.
+public enum MutationOutcome: Sendable {
+    case created(Resource)
+    case updated(Resource)
+    /// The transform produced what was already stored: nothing was written.
+    case unchanged(Resource)
+    /// Everything deleted, the target last.
+    case deleted([Resource])
+}

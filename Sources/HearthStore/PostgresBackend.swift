@@ -1,0 +1,315 @@
+import Foundation
+import HearthCore
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// PostgreSQL, for several replicas sharing one database.
+///
+/// Writes of all replicas serialize on the `hearth_state` row (locked for the length of a write
+/// batch), so revisions are committed in order and the change log has no gaps: a replica that
+/// missed a notification catches up by reading the log after its last revision. Commits are
+/// announced with `NOTIFY hearth_changes`; a one-second poll covers a lost listener connection.
+final class PostgresBackend: StoreBackend {
+    let name = "postgres"
+    private let client: PostgresClient
+    private let logger: Logger
+    static let channel = "hearth_changes"
+
+    init(url: String, logger: Logger) throws {
+        self.logger = logger
+        var configuration = try Self.configuration(from: url)
+        configuration.options.maximumConnections = 16
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError("invalid PostgreSQL URL; expected postgres://user:password@host:port/database")
+        }
+        let user = components.user ?? "postgres"
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
+        default: throw StoreError("unknown sslmode '\(mode)'; use disable, prefer or require")
+        }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? user : database, tls: tls)
+    }
+
+    func run(remoteChange: @escaping @Sendable () async -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await self.client.withConnection { connection in
+                            try await connection.listen(on: Self.channel) { notifications in
+                                for try await _ in notifications { await remoteChange() }
+                            }
+                        }
+                    } catch {
+                        if Task.isCancelled { return }
+                        self.logger.warning("change listener lost its connection; retrying", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    await remoteChange()
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func migrate(newClusterID: String) async throws -> String {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                // One replica migrates at a time.
+                try await connection.query("SELECT pg_advisory_xact_lock(7411003)", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS hearth_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                    logger: logger)
+                var current = 0
+                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM hearth_schema", logger: logger).decode(Int.self) {
+                    current = version
+                }
+                if current > Migration.latestVersion { throw Migration.tooNew(current) }
+                for migration in Migration.all where migration.version > current {
+                    for statement in migration.postgres {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO hearth_schema (version, description, applied_at) VALUES (\(migration.version), \(migration.description), \(Timestamp.now()))",
+                        logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO hearth_meta (key, value) VALUES ('cluster_id', \(newClusterID)) ON CONFLICT (key) DO NOTHING", logger: logger)
+                var clusterID = newClusterID
+                for try await value in try await connection.query("SELECT value FROM hearth_meta WHERE key = 'cluster_id'", logger: logger).decode(String.self) {
+                    clusterID = value
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return clusterID
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func withWriteTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            do {
+                let result = try await body(transaction)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func announce(revision: Int64) async {
+        do {
+            try await client.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
+        } catch {
+            logger.debug("could not announce a commit; other replicas will poll", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func get(_ key: ResourceKey) async throws -> Resource? {
+        let rows = try await client.query(
+            "SELECT data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)", logger: logger)
+        for try await data in rows.decode(String.self) { return try ResourceCodec.decode(data) }
+        return nil
+    }
+
+    func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64) {
+        var sql = "SELECT data, (SELECT revision FROM hearth_state WHERE id = 1) FROM resources WHERE type = $1"
+        var bindings = PostgresBindings()
+        bindings.append(type)
+        if let namespace {
+            bindings.append(namespace)
+            sql += " AND namespace = $\(bindings.count)"
+            if let after {
+                bindings.append(after.name)
+                sql += " AND name > $\(bindings.count)"
+            }
+        } else if let after {
+            bindings.append(after.namespace)
+            bindings.append(after.name)
+            sql += " AND (namespace, name) > ($\(bindings.count - 1), $\(bindings.count))"
+        }
+        if let namePrefix, !namePrefix.isEmpty {
+            bindings.append(namePrefix)
+            bindings.append(namePrefix + "~")
+            sql += " AND name >= $\(bindings.count - 1) AND name < $\(bindings.count)"
+        }
+        bindings.append(limit)
+        sql += " ORDER BY namespace, name LIMIT $\(bindings.count)"
+        var items: [Resource] = []
+        var revision: Int64?
+        for try await (data, rev) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).decode((String, Int64).self) {
+            items.append(try ResourceCodec.decode(data))
+            revision = rev
+        }
+        if revision == nil { revision = try await revisions().current }
+        return (items, revision!)
+    }
+
+    func changes(after revision: Int64, limit: Int) async throws -> [ChangeEvent] {
+        var events: [ChangeEvent] = []
+        let rows = try await client.query(
+            "SELECT revision, kind, data FROM changes WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)", logger: logger)
+        for try await (rev, kind, data) in rows.decode((Int64, String, String).self) {
+            events.append(ChangeEvent(revision: rev, kind: ChangeEvent.Kind(rawValue: kind) ?? .modified, object: try ResourceCodec.decode(data)))
+        }
+        return events
+    }
+
+    func revisions() async throws -> (current: Int64, compacted: Int64) {
+        for try await (current, compacted) in try await client.query(
+            "SELECT revision, compacted_revision FROM hearth_state WHERE id = 1", logger: logger
+        ).decode((Int64, Int64).self) {
+            return (current, compacted)
+        }
+        return (0, 0)
+    }
+
+    func ping() async throws {
+        _ = try await revisions()
+    }
+}
+
+/// The write transaction of ``PostgresBackend``: one leased connection inside BEGIN ... COMMIT.
+final class PostgresTransaction: StoreTransaction {
+    private let connection: PostgresConnection
+    private let logger: Logger
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    private func run(_ query: PostgresQuery) async throws {
+        try await connection.query(query, logger: logger)
+    }
+
+    func lockRevision() async throws -> Int64 {
+        for try await revision in try await connection.query("SELECT revision FROM hearth_state WHERE id = 1 FOR UPDATE", logger: logger).decode(Int64.self) {
+            return revision
+        }
+        throw StoreError("hearth_state row is missing")
+    }
+
+    func setRevision(_ revision: Int64) async throws {
+        try await run("UPDATE hearth_state SET revision = \(revision) WHERE id = 1")
+    }
+
+    func savepoint() async throws { try await run("SAVEPOINT op") }
+    func releaseSavepoint() async throws { try await run("RELEASE SAVEPOINT op") }
+    func rollbackToSavepoint() async throws {
+        try await run("ROLLBACK TO SAVEPOINT op")
+        try await run("RELEASE SAVEPOINT op")
+    }
+
+    func fetch(_ key: ResourceKey) async throws -> Resource? {
+        let rows = try await connection.query(
+            "SELECT data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name) FOR UPDATE", logger: logger)
+        for try await data in rows.decode(String.self) { return try ResourceCodec.decode(data) }
+        return nil
+    }
+
+    func exists(_ key: ResourceKey) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT 1 FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name) FOR SHARE", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func referrers(of key: ResourceKey) async throws -> [ResourceKey] {
+        var keys: [ResourceKey] = []
+        let rows = try await connection.query(
+            "SELECT from_type, from_namespace, from_name FROM refs WHERE to_type = \(key.type) AND to_namespace = \(key.namespace) AND to_name = \(key.name)",
+            logger: logger)
+        for try await (type, namespace, name) in rows.decode((String, String, String).self) {
+            keys.append(ResourceKey(type: type, namespace: namespace, name: name))
+        }
+        return keys
+    }
+
+    func put(_ resource: Resource, encoded: String, references: [ResourceKey]) async throws {
+        let key = resource.key
+        try await run(
+            "INSERT INTO resources (type, namespace, name, revision, data) VALUES (\(key.type), \(key.namespace), \(key.name), \(resource.revision), \(encoded)) ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data"
+        )
+        try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
+        for target in Set(references) {
+            try await run(
+                "INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name) VALUES (\(target.type), \(target.namespace), \(target.name), \(key.type), \(key.namespace), \(key.name))"
+            )
+        }
+    }
+
+    func remove(_ key: ResourceKey) async throws {
+        try await run("DELETE FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)")
+        try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
+    }
+
+    func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) async throws {
+        try await run(
+            "INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(event.revision), \(event.kind.rawValue), \(encoded), \(atMillis))")
+    }
+
+    func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool {
+        // The database's clock decides expiry, so replicas with skewed clocks agree.
+        let rows = try await connection.query(
+            """
+            INSERT INTO leases (name, holder, expires_ms)
+            VALUES (\(name), \(holder), (extract(epoch from clock_timestamp()) * 1000)::bigint + \(ttlMillis))
+            ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_ms = EXCLUDED.expires_ms
+            WHERE leases.holder = EXCLUDED.holder OR leases.expires_ms < (extract(epoch from clock_timestamp()) * 1000)::bigint
+            RETURNING holder
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func releaseLease(name: String, holder: String) async throws {
+        try await run("DELETE FROM leases WHERE name = \(name) AND holder = \(holder)")
+    }
+
+    func compactChanges(olderThanMillis cutoff: Int64) async throws -> Int64 {
+        var newest: Int64 = 0
+        for try await value in try await connection.query(
+            "SELECT COALESCE(MAX(revision), 0)::bigint FROM changes WHERE created_ms < \(cutoff)", logger: logger
+        ).decode(Int64.self) {
+            newest = value
+        }
+        if newest > 0 {
+            try await run("DELETE FROM changes WHERE revision <= \(newest)")
+            try await run("UPDATE hearth_state SET compacted_revision = GREATEST(compacted_revision, \(newest)) WHERE id = 1")
+        }
+        for try await value in try await connection.query("SELECT compacted_revision FROM hearth_state WHERE id = 1", logger: logger).decode(Int64.self) {
+            return value
+        }
+        return newest
+    }
+}

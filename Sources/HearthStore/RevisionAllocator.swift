@@ -1,0 +1,27 @@
+/// Hands out store revisions within one write batch. The first use locks the store's revision
+/// row, so batches without resource writes (leases, compaction) do not serialize behind writers.
+final class RevisionAllocator {
+    private let transaction: any StoreTransaction
+    private(set) var current: Int64?
+    private(set) var dirty = false
+
+    init(transaction: any StoreTransaction) {
+        self.transaction = transaction
+    }
+
+    func next() async throws -> Int64 {
+        let base: Int64
+        if let current { base = current } else { base = try await transaction.lockRevision() }
+        current = base + 1
+        dirty = true
+        return base + 1
+    }
+
+    /// For savepoint rollback: forget revisions handed out since `mark`.
+    func reset(to mark: (Int64?, Bool)) {
+        if let value = mark.0 { current = value }
+        dirty = mark.1
+    }
+
+    var mark: (Int64?, Bool) { (current, dirty) }
+}

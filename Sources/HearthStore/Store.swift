@@ -1,0 +1,310 @@
+import Foundation
+import HearthCore
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Hearth's store: resources, their references, the change log and leases, on SQLite or
+/// PostgreSQL. A `Service`: ``run()`` migrates the schema, then runs the writer loop, the change
+/// feed and compaction until shutdown.
+///
+/// Writes go through one writer loop per replica that commits whatever is queued together
+/// (group commit): one fsync serves every write of the batch, and each write still succeeds or
+/// fails alone (a savepoint each). A write is acknowledged only after its commit.
+public final class Store: Service {
+    public let configuration: StoreConfiguration
+    public let registry: TypeRegistry
+    public let feed: ChangeFeed
+    private let backend: any StoreBackend
+    private let engine: MutationEngine
+    private let logger: Logger
+    private let queue = Mutex<[PendingWrite]>([])
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakeStream: AsyncStream<Void>
+    private let state = Mutex<(ready: Bool, clusterID: String?, stopped: Bool)>((false, nil, false))
+    private let readyWaiters = Mutex<[CheckedContinuation<Void, any Error>]>([])
+    private let storeTimers: [String: Metrics.Timer]
+    static let maxBatch = 256
+
+    /// The backend's name: `sqlite` or `postgres`.
+    public var backendName: String { backend.name }
+
+    public init(configuration: StoreConfiguration, registry: TypeRegistry, logger: Logger) throws {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        switch configuration.backend {
+        case .sqlite(let path): backend = try SQLiteBackend(path: path)
+        case .postgres(let url): backend = try PostgresBackend(url: url, logger: logger)
+        }
+        engine = MutationEngine(registry: registry)
+        (wakeStream, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let backend = self.backend
+        feed = ChangeFeed(startRevision: 0, bufferLimit: configuration.watchBufferLimit, logger: logger) { after in
+            try await backend.changes(after: after, limit: 500)
+        }
+        var timers: [String: Metrics.Timer] = [:]
+        for op in ["get", "list", "write", "changes"] {
+            timers[op] = Metrics.Timer(label: "hearth_store_duration_seconds", dimensions: [("op", op), ("backend", backend.name)])
+        }
+        storeTimers = timers
+    }
+
+    // MARK: Lifecycle
+
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let feed = self.feed
+            group.addTask { try await self.backend.run(remoteChange: { await feed.catchUp() }) }
+            group.addTask { try await self.serve() }
+            // serve() returns at shutdown; the backend's connections close after it.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func serve() async throws {
+        let clusterID = try await backend.migrate(newClusterID: UUID().uuidString.lowercased())
+        let revisions = try await backend.revisions()
+        await feed.reset(to: revisions.current)
+        state.withLock {
+            $0.ready = true
+            $0.clusterID = clusterID
+        }
+        for waiter in readyWaiters.withLock({ w in defer { w.removeAll() }; return w }) { waiter.resume() }
+        logger.info("store ready", metadata: ["backend": "\(backend.name)", "cluster": "\(clusterID)", "revision": "\(revisions.current)"])
+
+        async let writing: Void = writerLoop()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.configuration.heartbeatInterval)
+                    await self.feed.heartbeat()
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.configuration.compactionInterval)
+                    if Task.isCancelled { return }
+                    do {
+                        try await self.compact()
+                    } catch {
+                        self.logger.warning("change log compaction failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            // On graceful shutdown (or cancellation): stop taking writes, finish the queued ones,
+            // end the watches.
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        state.withLock { $0.stopped = true }
+        wake.finish()
+        await writing
+        await feed.finishAll()
+        logger.info("store stopped")
+    }
+
+    /// Waits until the schema is migrated and the store takes requests.
+    public func waitUntilReady() async throws {
+        if state.withLock({ $0.ready }) { return }
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { $0.ready }
+            if ready {
+                continuation.resume()
+            } else {
+                readyWaiters.withLock { $0.append(continuation) }
+            }
+        }
+    }
+
+    public var isReady: Bool { state.withLock { $0.ready && !$0.stopped } }
+
+    /// The cluster id, once the store is ready.
+    public var clusterID: String? { state.withLock { $0.clusterID } }
+
+    /// Checks that the database answers.
+    public func ping() async throws {
+        guard isReady else { throw HearthError(.unavailable, "the store is not ready") }
+        try await backend.ping()
+    }
+
+    // MARK: Reads
+
+    public func get(_ key: ResourceKey) async throws -> Resource? {
+        try await timed("get") { try await backend.get(key) }
+    }
+
+    /// A page of resources matching `options`, in key order. Pages continue after the last key,
+    /// so a resource that exists for the whole listing appears exactly once.
+    public func list(_ options: ListOptions) async throws -> ListPage {
+        try await timed("list") {
+            var items: [Resource] = []
+            var after = options.after
+            var revision: Int64?
+            let chunk = max(options.limit + 1, 100)
+            while true {
+                let (rows, rowsRevision) = try await backend.scan(
+                    type: options.type, namespace: options.namespace, after: after, namePrefix: options.namePrefix, limit: chunk)
+                revision = revision ?? rowsRevision
+                for row in rows where options.matches(row) {
+                    items.append(row)
+                    if items.count > options.limit {
+                        items.removeLast()
+                        return ListPage(items: items, revision: revision!, next: items.last?.key)
+                    }
+                }
+                if rows.count < chunk { break }
+                after = rows.last?.key
+            }
+            return ListPage(items: items, revision: revision ?? 0, next: nil)
+        }
+    }
+
+    /// Changes after `revision`, oldest first.
+    public func changes(after revision: Int64, limit: Int = 500) async throws -> [ChangeEvent] {
+        try await timed("changes") { try await backend.changes(after: revision, limit: limit) }
+    }
+
+    public func revisions() async throws -> (current: Int64, compacted: Int64) {
+        try await backend.revisions()
+    }
+
+    // MARK: Writes
+
+    /// Applies a mutation atomically; returns once it is durably committed.
+    public func mutate(_ mutation: Mutation) async throws -> MutationOutcome {
+        try await timed("write") {
+            try await submit { [engine] transaction, revisions, events in
+                try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
+            }
+        }
+    }
+
+    /// Takes or renews a lease; true if `holder` holds it for `ttl` from now.
+    public func tryAcquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool {
+        let millis = Int64(ttl.secondsDouble * 1000)
+        return try await submit { transaction, _, _ in
+            try await transaction.tryAcquireLease(name: name, holder: holder, ttlMillis: millis)
+        }
+    }
+
+    public func releaseLease(_ name: String, holder: String) async throws {
+        try await submit { transaction, _, _ in try await transaction.releaseLease(name: name, holder: holder) }
+    }
+
+    /// Drops change-log entries older than the retention; returns the compacted revision.
+    @discardableResult
+    public func compact(retention: Duration? = nil) async throws -> Int64 {
+        let cutoff = MutationEngine.nowMillis() - Int64((retention ?? configuration.changeRetention).secondsDouble * 1000)
+        return try await submit { transaction, _, _ in try await transaction.compactChanges(olderThanMillis: cutoff) }
+    }
+
+    private func submit<T: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> T
+    ) async throws -> T {
+        guard isReady else { throw HearthError(.unavailable, "the store is not ready or is shutting down") }
+        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            let write = PendingWrite(body: { try await body($0, $1, &$2) }, continuation: continuation)
+            let accepted = queue.withLock { pending -> Bool in
+                if state.withLock({ $0.stopped }) { return false }
+                pending.append(write)
+                return true
+            }
+            if accepted {
+                wake.yield()
+            } else {
+                continuation.resume(throwing: HearthError(.unavailable, "the server is shutting down"))
+            }
+        }
+        return value as! T
+    }
+
+    private func writerLoop() async {
+        for await _ in wakeStream {
+            await drainQueue()
+        }
+        await drainQueue()
+    }
+
+    private func drainQueue() async {
+        while true {
+            let batch = queue.withLock { pending -> [PendingWrite] in
+                let taken = Array(pending.prefix(Self.maxBatch))
+                pending.removeFirst(taken.count)
+                return taken
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [PendingWrite]) async {
+        var results: [Result<any Sendable, any Error>] = []
+        var events: [ChangeEvent] = []
+        do {
+            try await backend.withWriteTransaction { transaction in
+                let revisions = RevisionAllocator(transaction: transaction)
+                let isolated = batch.count > 1
+                for write in batch {
+                    let mark = revisions.mark
+                    var writeEvents: [ChangeEvent] = []
+                    if isolated { try await transaction.savepoint() }
+                    do {
+                        let value = try await write.body(transaction, revisions, &writeEvents)
+                        if isolated { try await transaction.releaseSavepoint() }
+                        results.append(.success(value))
+                        events += writeEvents
+                    } catch {
+                        if !isolated || !(error is HearthError) { throw error }
+                        try await transaction.rollbackToSavepoint()
+                        revisions.reset(to: mark)
+                        results.append(.failure(error))
+                    }
+                }
+                if revisions.dirty, let revision = revisions.current {
+                    try await transaction.setRevision(revision)
+                }
+            }
+        } catch {
+            // The whole batch failed: a single write's own error, or a storage failure for all.
+            if batch.count == 1, error is HearthError {
+                batch[0].continuation.resume(throwing: error)
+            } else {
+                logger.error("write batch failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
+                for write in batch { write.continuation.resume(throwing: HearthError(.unavailable, "the store could not commit: \(error)")) }
+            }
+            return
+        }
+        if !events.isEmpty {
+            await feed.committed(events)
+            await backend.announce(revision: events.last!.revision)
+        }
+        for (write, result) in zip(batch, results) {
+            write.continuation.resume(with: result)
+        }
+    }
+
+    private func timed<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        defer { storeTimers[op]?.recordNanoseconds(Int64((ContinuousClock.now - start).secondsDouble * 1e9)) }
+        do {
+            return try await body()
+        } catch let error as HearthError {
+            throw error
+        } catch let error as StoreError {
+            logger.error("store failure", metadata: ["op": "\(op)", "error": "\(error)"])
+            throw HearthError(.unavailable, "the store is unavailable")
+        } catch {
+            logger.error("store failure", metadata: ["op": "\(op)", "error": "\(error)"])
+            throw HearthError(.unavailable, "the store is unavailable")
+        }
+    }
+}
+
+/// A write waiting for the writer loop.
+struct PendingWrite: Sendable {
+    let body: @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable
+    let continuation: CheckedContinuation<any Sendable, any Error>
+}

@@ -1,0 +1,24 @@
+import HearthCore
+
+/// What a storage engine provides. ``Store`` adds everything common on top.
+protocol StoreBackend: Sendable {
+    var name: String { get }
+    /// Runs the backend's own connections until cancelled; calls `remoteChange` when another
+    /// replica may have written (PostgreSQL's LISTEN/NOTIFY, or a periodic poll).
+    func run(remoteChange: @escaping @Sendable () async -> Void) async throws
+    /// Applies pending schema migrations and returns the cluster id.
+    func migrate(newClusterID: String) async throws -> String
+    /// Runs `body` in one write transaction and commits it. Throws if the commit fails.
+    func withWriteTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
+    /// Tells other replicas that revisions up to `revision` are committed.
+    func announce(revision: Int64) async
+
+    func get(_ key: ResourceKey) async throws -> Resource?
+    /// Rows of one type in key order after `after`, with the store revision they were read at.
+    func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64)
+    func changes(after revision: Int64, limit: Int) async throws -> [ChangeEvent]
+    /// The current and the compacted revision.
+    func revisions() async throws -> (current: Int64, compacted: Int64)
+    /// A cheap round trip for `/readyz`.
+    func ping() async throws
+}

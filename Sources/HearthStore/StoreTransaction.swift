@@ -1,0 +1,25 @@
+import HearthCore
+
+/// The operations of one write transaction, as each backend implements them. The mutation logic
+/// (``MutationEngine``) is written once against this protocol.
+protocol StoreTransaction: AnyObject {
+    /// The store revision, locked against other writers until the transaction ends.
+    func lockRevision() async throws -> Int64
+    func setRevision(_ revision: Int64) async throws
+    func savepoint() async throws
+    func releaseSavepoint() async throws
+    func rollbackToSavepoint() async throws
+
+    func fetch(_ key: ResourceKey) async throws -> Resource?
+    func exists(_ key: ResourceKey) async throws -> Bool
+    func referrers(of key: ResourceKey) async throws -> [ResourceKey]
+    /// Inserts or replaces the row and its outgoing references.
+    func put(_ resource: Resource, encoded: String, references: [ResourceKey]) async throws
+    func remove(_ key: ResourceKey) async throws
+    func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) async throws
+
+    func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool
+    func releaseLease(name: String, holder: String) async throws
+    /// Deletes change-log entries older than the cutoff; returns the new compacted revision.
+    func compactChanges(olderThanMillis cutoff: Int64) async throws -> Int64
+}
