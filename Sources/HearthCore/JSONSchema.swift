@@ -119,7 +119,7 @@ public final class JSONSchema: Sendable, Codable {
             }
         }
         if let enumValues, !enumValues.contains(value) {
-            let allowed = enumValues.map { $0.stringValue.map { "'\($0)'" } ?? "\($0)" }.joined(separator: ", ")
+            let allowed = enumValues.map(Self.literal).joined(separator: ", ")
             violations.append(FieldViolation(field: path, reason: "must be one of \(allowed)"))
         }
         switch value {
@@ -184,6 +184,19 @@ public final class JSONSchema: Sendable, Codable {
         case "hostname": return Names.hostnameProblem(value)
         case "duration": return Duration.parse(value) == nil ? "must be a duration such as 500ms, 10s, 5m or 1h" : nil
         default: return nil
+        }
+    }
+
+    /// A value as a message shows it: strings in single quotes, other values as literals.
+    private static func literal(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let b): String(b)
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .string(let s): "'\(s)'"
+        case .array(let a): "[" + a.map(literal).joined(separator: ", ") + "]"
+        case .object(let o): "{" + o.sorted { $0.key < $1.key }.map { "'\($0.key)': \(literal($0.value))" }.joined(separator: ", ") + "}"
         }
     }
 

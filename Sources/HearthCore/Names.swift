@@ -11,8 +11,8 @@ public enum Names {
         let bytes = Array(name.utf8)
         if bytes.isEmpty { return "must not be empty" }
         if bytes.count > maxLabelLength { return "must be at most \(maxLabelLength) characters long" }
-        for byte in bytes where !(isLowerAlnum(byte) || byte == UInt8(ascii: "-")) {
-            return "must consist of lowercase letters, digits and '-' (found '\(Character(Unicode.Scalar(byte))))'"
+        if let bad = name.first(where: { c in !(c.asciiValue.map { isLowerAlnum($0) || $0 == UInt8(ascii: "-") } ?? false) }) {
+            return "must consist of lowercase letters, digits and '-' (found '\(bad)')"
         }
         if !isLowerAlnum(bytes.first!) || !isLowerAlnum(bytes.last!) {
             return "must start and end with a lowercase letter or digit"
@@ -69,5 +69,12 @@ public enum Names {
     @inline(__always)
     static func isAlnum(_ b: UInt8) -> Bool {
         isLowerAlnum(b) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+    }
+}
+
+extension Names {
+    /// True for the bytes a DNS label may contain.
+    public static func isLowerAlnumOrDash(_ byte: UInt8) -> Bool {
+        isLowerAlnum(byte) || byte == UInt8(ascii: "-")
     }
 }

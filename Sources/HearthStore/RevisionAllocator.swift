@@ -17,9 +17,11 @@ final class RevisionAllocator {
         return base + 1
     }
 
-    /// For savepoint rollback: forget revisions handed out since `mark`.
+    /// For savepoint rollback: forget revisions handed out since `mark`. When nothing was handed
+    /// out before `mark`, the rollback also undid the lock of the revision row (and PostgreSQL
+    /// released it), so the next write must lock and read it again.
     func reset(to mark: (Int64?, Bool)) {
-        if let value = mark.0 { current = value }
+        current = mark.0
         dirty = mark.1
     }
 

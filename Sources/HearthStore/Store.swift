@@ -23,7 +23,8 @@ public final class Store: Service {
     private let wake: AsyncStream<Void>.Continuation
     private let wakeStream: AsyncStream<Void>
     private let state = Mutex<(ready: Bool, clusterID: String?, stopped: Bool)>((false, nil, false))
-    private let readyWaiters = Mutex<[CheckedContinuation<Void, any Error>]>([])
+    /// Callers of ``waitUntilReady()`` before the store is ready, and why startup failed, if it did.
+    private let readyWaiters = Mutex<(waiters: [CheckedContinuation<Void, any Error>], failure: (any Error)?)>(([], nil))
     private let storeTimers: [String: Metrics.Timer]
     static let maxBatch = 256
 
@@ -54,25 +55,46 @@ public final class Store: Service {
     // MARK: Lifecycle
 
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let feed = self.feed
-            group.addTask { try await self.backend.run(remoteChange: { await feed.catchUp() }) }
-            group.addTask { try await self.serve() }
-            // serve() returns at shutdown; the backend's connections close after it.
-            try await group.next()
-            group.cancelAll()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let feed = self.feed
+                group.addTask { try await self.backend.run(remoteChange: { await feed.catchUp() }) }
+                group.addTask { try await self.serve() }
+                // serve() returns at shutdown; the backend's connections close after it.
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            failReadyWaiters(error)
+            throw error
         }
+        failReadyWaiters(HearthError(.unavailable, "the store stopped before it was ready"))
+    }
+
+    /// Ends the waits of ``waitUntilReady()`` when the store will never become ready.
+    private func failReadyWaiters(_ error: any Error) {
+        let waiters = readyWaiters.withLock { w -> [CheckedContinuation<Void, any Error>] in
+            if state.withLock({ $0.ready }) { return [] }
+            w.failure = error
+            defer { w.waiters.removeAll() }
+            return w.waiters
+        }
+        for waiter in waiters { waiter.resume(throwing: error) }
     }
 
     private func serve() async throws {
         let clusterID = try await backend.migrate(newClusterID: UUID().uuidString.lowercased())
         let revisions = try await backend.revisions()
         await feed.reset(to: revisions.current)
-        state.withLock {
-            $0.ready = true
-            $0.clusterID = clusterID
+        let waiters = readyWaiters.withLock { w -> [CheckedContinuation<Void, any Error>] in
+            state.withLock {
+                $0.ready = true
+                $0.clusterID = clusterID
+            }
+            defer { w.waiters.removeAll() }
+            return w.waiters
         }
-        for waiter in readyWaiters.withLock({ w in defer { w.removeAll() }; return w }) { waiter.resume() }
+        for waiter in waiters { waiter.resume() }
         logger.info("store ready", metadata: ["backend": "\(backend.name)", "cluster": "\(clusterID)", "revision": "\(revisions.current)"])
 
         async let writing: Void = writerLoop()
@@ -106,16 +128,20 @@ public final class Store: Service {
         logger.info("store stopped")
     }
 
-    /// Waits until the schema is migrated and the store takes requests.
+    /// Waits until the schema is migrated and the store takes requests; throws the error of
+    /// ``run()`` if the store fails to start.
     public func waitUntilReady() async throws {
         if state.withLock({ $0.ready }) { return }
-        try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { $0.ready }
-            if ready {
-                continuation.resume()
-            } else {
-                readyWaiters.withLock { $0.append(continuation) }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            // Checked and registered under the lock that serve() and run() resume waiters under,
+            // so a waiter cannot slip in after they have resumed everyone.
+            let outcome = readyWaiters.withLock { w -> Result<Void, any Error>? in
+                if state.withLock({ $0.ready }) { return .success(()) }
+                if let failure = w.failure { return .failure(failure) }
+                w.waiters.append(continuation)
+                return nil
             }
+            if let outcome { continuation.resume(with: outcome) }
         }
     }
 

@@ -1,0 +1,110 @@
+import Foundation
+import HearthCore
+import HearthSecurity
+import HearthStore
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// A Hearth server: the store, the controllers and the HTTPS API, assembled from a
+/// ``ServerConfiguration``.
+public struct HearthServer: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: ServerConfiguration
+    public let registry: TypeRegistry
+    public let store: Store
+    public let identity: ServerIdentity
+    public let controllers: ControllerManager
+    public let metrics: PrometheusCollectorRegistry
+    let logger: Logger
+
+    public init(
+        configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) throws {
+        guard IPAddressBytes.isLoopback(configuration.host) else {
+            throw HearthError(
+                .badRequest,
+                "--listen \(configuration.host): until identity and access control are configured, hearth serves loopback addresses only (127.0.0.1, ::1, localhost)")
+        }
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.metrics = metrics
+        store = try Store(configuration: configuration.storeConfiguration, registry: registry, logger: logger)
+        var dnsNames = ["localhost"]
+        var ips = ["127.0.0.1", "::1"]
+        for name in configuration.tlsNames {
+            if IPAddressBytes.parse(name) != nil {
+                if !ips.contains(name) { ips.append(name) }
+            } else if !dnsNames.contains(name) {
+                dnsNames.append(name)
+            }
+        }
+        identity = try ServerIdentity.loadOrCreate(
+            dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips)
+        let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+        controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
+    }
+
+    /// The router with every route, and the list of routes (for the OpenAPI check).
+    public func makeRouter(requestGuard: any RequestGuard = LoopbackGuard()) throws -> (Router<HearthRequestContext>, [APIRoute]) {
+        let router = Router(context: HearthRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        let api = APIRouter(router: router, requestGuard: requestGuard)
+        let store = self.store
+        let fingerprint = try identity.authority.fingerprint
+        let caPEM = try identity.authority.certificatePEM
+        let openAPI = ByteBuffer(string: OpenAPIDocument.json)
+        SystemRoutes(
+            store: store, registry: registry, metrics: metrics,
+            clusterInfo: {
+                ClusterInfo(clusterId: store.clusterID, caFingerprint: fingerprint, version: Self.version, store: store.backendName, revision: nil)
+            },
+            caPEM: caPEM, openAPI: { openAPI }
+        ).register(on: api)
+        ResourceRoutes(store: store, registry: registry, maxBodyBytes: configuration.maxBodyBytes, watchHeartbeat: configuration.heartbeatInterval)
+            .register(on: api)
+        return (router, api.routes)
+    }
+
+    /// The Hummingbird application: the API server with the store and controllers as its services.
+    public func makeApplication(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let (router, _) = try makeRouter()
+        let server: HTTPServerBuilder
+        if configuration.plainHTTP {
+            server = .http1()
+        } else {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(identity.serverCertificateChainPEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.serverPrivateKeyPEM.utf8), format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
+            services: [store, controllers],
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully: stop accepting, drain requests,
+    /// end watches, finish queued writes, close the store.
+    public func run(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws {
+        let app = try makeApplication(onServerRunning: onServerRunning)
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import HTTPTypes
+import HearthCore
+import HearthStore
+import Hummingbird
+
+/// The generic resource API: one set of handlers serves every registered type.
+struct ResourceRoutes: Sendable {
+    let store: Store
+    let registry: TypeRegistry
+    let maxBodyBytes: Int
+    let watchHeartbeat: Duration
+
+    func register(on api: APIRouter) {
+        let cluster = "/v1/{type}"
+        let namespaced = "/v1/namespaces/{namespace}/{type}"
+        for (base, scope) in [(cluster, "cluster"), (namespaced, "namespaced")] {
+            let isNamespaced = scope == "namespaced"
+            api.add(.get, base, permission: .resource(.list), summary: "List (or watch with ?watch=true) \(scope) resources of a type") {
+                try await list($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.post, base, permission: .resource(.create), summary: "Create a \(scope) resource") {
+                try await create($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.get, base + "/{name}", permission: .resource(.get), summary: "Read a \(scope) resource") {
+                try await get($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.put, base + "/{name}", permission: .resource(.update), summary: "Create or replace a \(scope) resource") {
+                try await put($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.patch, base + "/{name}", permission: .resource(.patch), summary: "Merge-patch (RFC 7396) a \(scope) resource") {
+                try await patch($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.delete, base + "/{name}", permission: .resource(.delete), summary: "Delete a \(scope) resource (?cascade=true deletes referrers)") {
+                try await delete($0, $1, namespaced: isNamespaced)
+            }
+            api.add(.put, base + "/{name}/status", permission: .resource(.updateStatus), summary: "Replace the status of a \(scope) resource") {
+                try await putStatus($0, $1, namespaced: isNamespaced, merge: false)
+            }
+            api.add(.patch, base + "/{name}/status", permission: .resource(.updateStatus), summary: "Merge-patch the status of a \(scope) resource") {
+                try await putStatus($0, $1, namespaced: isNamespaced, merge: true)
+            }
+        }
+        // A namespace's own status: `/v1/namespaces/{ns}/status` would otherwise read as a type.
+        api.add(.put, "/v1/namespaces/{name}/status", permission: .resource(.updateStatus), summary: "Replace the status of a namespace") {
+            try await putStatus($0, $1, namespaced: false, merge: false, fixedType: BuiltinTypes.namespaceTypeName)
+        }
+        api.add(.patch, "/v1/namespaces/{name}/status", permission: .resource(.updateStatus), summary: "Merge-patch the status of a namespace") {
+            try await putStatus($0, $1, namespaced: false, merge: true, fixedType: BuiltinTypes.namespaceTypeName)
+        }
+    }
+
+    // MARK: Path resolution
+
+    /// The type, namespace and (optionally) name a path addresses, checked against the type's scope.
+    private func target(_ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) throws -> (ResourceType, String?) {
+        let typeName = fixedType ?? context.parameters.get("type") ?? ""
+        let type = try registry.require(typeName)
+        if namespaced {
+            let namespace = context.parameters.get("namespace") ?? ""
+            guard type.scope == .namespaced else {
+                throw HearthError(.notFound, "\(type.name) are cluster-scoped: use /v1/\(type.name)")
+            }
+            if let problem = Names.dnsLabelProblem(namespace) {
+                throw HearthError(.notFound, "namespace '\(namespace)' not found: a namespace name \(problem)")
+            }
+            return (type, namespace)
+        }
+        return (type, nil)
+    }
+
+    private func name(_ context: HearthRequestContext) throws -> String {
+        let name = context.parameters.get("name") ?? ""
+        if let problem = Names.dnsLabelProblem(name) {
+            throw HearthError(.notFound, "'\(name)' is not a valid resource name: a name \(problem)")
+        }
+        return name
+    }
+
+    private func key(_ type: ResourceType, _ namespace: String?, _ context: HearthRequestContext) throws -> ResourceKey {
+        if namespace == nil, type.scope == .namespaced {
+            throw HearthError(.notFound, "\(type.name) are namespaced: use /v1/namespaces/{namespace}/\(type.name)/{name}")
+        }
+        return ResourceKey(type: type.name, namespace: namespace ?? "", name: try name(context))
+    }
+
+    private func requireNamespace(_ namespace: String?) async throws {
+        guard let namespace else { return }
+        if try await store.get(ResourceKey(type: BuiltinTypes.namespaceTypeName, name: namespace)) == nil {
+            throw HearthError(.notFound, "namespace '\(namespace)' not found")
+        }
+    }
+
+    // MARK: Handlers
+
+    private func list(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        try await requireNamespace(namespace)
+        let query = request.uri.queryParameters
+        var options = ListOptions(type: type.name, namespace: namespace)
+        if let selector = query["labelSelector"] { options.selector = try LabelSelector.parse(String(selector)) }
+        if let prefix = query["namePrefix"].map(String.init), !prefix.isEmpty {
+            guard prefix.utf8.allSatisfy({ Names.isLowerAlnumOrDash($0) }) else {
+                throw HearthError(.badRequest, "namePrefix may contain only lowercase letters, digits and '-'")
+            }
+            options.namePrefix = prefix
+        }
+        if query["watch"].map(String.init) == "true" || query["watch"].map(String.init) == "1" {
+            let revision = try watchRevision(request)
+            return try await WatchStream(store: store, options: options, heartbeat: watchHeartbeat).response(from: revision)
+        }
+        if let limit = query["limit"] {
+            guard let n = Int(limit), n >= 1, n <= ListOptions.maxLimit else {
+                throw HearthError(.badRequest, "limit must be an integer from 1 to \(ListOptions.maxLimit)")
+            }
+            options.limit = n
+        }
+        if let token = query["continue"].map(String.init), !token.isEmpty {
+            options.after = try ContinueToken.decode(token, type: type.name)
+        }
+        let page = try await store.list(options)
+        return try JSONResponse.make(
+            ResourceList(type: type.name, items: page.items, revision: page.revision, continue: page.next.map { ContinueToken.encode($0) }))
+    }
+
+    private func watchRevision(_ request: Request) throws -> Int64? {
+        let text = request.uri.queryParameters["revision"].map(String.init) ?? request.headers[.init("Last-Event-ID")!]
+        guard let text, !text.isEmpty else { return nil }
+        guard let revision = Int64(text), revision >= 0 else {
+            throw HearthError(.badRequest, "revision must be a non-negative integer")
+        }
+        return revision
+    }
+
+    private func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        let key = try key(type, namespace, context)
+        guard let resource = try await store.get(key) else {
+            try await requireNamespace(namespace)
+            throw HearthError(.notFound, "\(type.kind.lowercased()) '\(key.name)' not found\(namespace.map { " in namespace '\($0)'" } ?? "")")
+        }
+        return try Self.resourceResponse(resource)
+    }
+
+    private func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        if namespace == nil, type.scope == .namespaced {
+            throw HearthError(.notFound, "\(type.name) are namespaced: POST to /v1/namespaces/{namespace}/\(type.name)")
+        }
+        let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
+        let write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: nil)
+        let key = ResourceKey(type: type.name, namespace: namespace ?? "", name: write.name!)
+        let outcome = try await store.mutate(.put(key, mode: .create, transform: { current in
+            try write.applied(to: current, key: key, owner: nil)
+        }))
+        return try Self.outcomeResponse(outcome, request: request)
+    }
+
+    private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        let key = try key(type, namespace, context)
+        let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
+        var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: key.name)
+        write.version = try Self.ifMatch(request) ?? write.version
+        let finalWrite = write
+        let outcome = try await store.mutate(.put(key, mode: .upsert, transform: { current in
+            try finalWrite.applied(to: current, key: key, owner: nil)
+        }))
+        return try Self.outcomeResponse(outcome, request: request)
+    }
+
+    private func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        let key = try key(type, namespace, context)
+        let patch = try await JSONResponse.body(of: request, limit: maxBodyBytes, mediaTypes: ["application/merge-patch+json", "application/json"])
+        guard case .object(let patchObject) = patch else {
+            throw HearthError(.badRequest, "a merge patch must be a JSON object")
+        }
+        let precondition = try Self.ifMatch(request)
+        let outcome = try await store.mutate(.put(key, mode: .update, transform: { current in
+            guard let current else { throw HearthError(.notFound, "\(key) not found") }
+            var merged = MergePatch.apply(.object(patchObject.filter { $0.key != "version" }), to: ResourceWrite.writableDocument(of: current))
+            if case .object(var object) = merged, let version = patchObject["version"] {
+                object["version"] = version
+                merged = .object(object)
+            }
+            var write = try ResourceWrite.parse(merged, type: type, namespace: namespace, name: key.name)
+            write.version = precondition ?? write.version
+            return try write.applied(to: current, key: key, owner: nil)
+        }))
+        return try Self.outcomeResponse(outcome, request: request)
+    }
+
+    private func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced)
+        let key = try key(type, namespace, context)
+        let query = request.uri.queryParameters
+        let cascade = query["cascade"].map(String.init) == "true"
+        var version = try Self.ifMatch(request)
+        if let text = query["version"] {
+            guard let v = Int64(text) else { throw HearthError(.badRequest, "version must be an integer") }
+            version = v
+        }
+        do {
+            let outcome = try await store.mutate(.delete(key, expectedVersion: version, cascade: cascade))
+            guard case .deleted(let resources) = outcome else { throw HearthError(.internalError, "unexpected outcome") }
+            return try JSONResponse.make(DeleteResult(deleted: resources, revision: resources.last?.revision ?? 0))
+        } catch let error as HearthError where error.code == .notFound {
+            try await requireNamespace(namespace)
+            throw error
+        }
+    }
+
+    private func putStatus(
+        _ request: Request, _ context: HearthRequestContext, namespaced: Bool, merge: Bool, fixedType: String? = nil
+    ) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
+        let key = try key(type, namespace, context)
+        let body = try await JSONResponse.body(
+            of: request, limit: maxBodyBytes, mediaTypes: merge ? ["application/merge-patch+json", "application/json"] : ["application/json"])
+        let precondition = try Self.ifMatch(request)
+        let outcome = try await store.mutate(.put(key, mode: .update, transform: { current in
+            guard var current else { throw HearthError(.notFound, "\(key) not found") }
+            var document = body
+            if merge {
+                guard case .object(let patch) = body else { throw HearthError(.badRequest, "a merge patch must be a JSON object") }
+                let currentStatus = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(current.status))
+                var merged: [String: JSONValue] = ["status": MergePatch.apply(patch["status"] ?? .object([:]), to: currentStatus)]
+                if let version = patch["version"] { merged["version"] = version }
+                document = .object(merged)
+            }
+            let write = try StatusWrite.parse(document)
+            if let expected = precondition ?? write.version, expected != current.version {
+                throw HearthError(.conflict, "\(key) has version \(current.version), not \(expected)")
+            }
+            current.status = write.status
+            return current
+        }))
+        return try Self.outcomeResponse(outcome, request: request)
+    }
+
+    // MARK: Answers
+
+    static func ifMatch(_ request: Request) throws -> Int64? {
+        guard let value = request.headers[.ifMatch] else { return nil }
+        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
+        guard let version = Int64(trimmed) else {
+            throw HearthError(.badRequest, "If-Match must carry a resource version, e.g. \"3\"")
+        }
+        return version
+    }
+
+    static func resourceResponse(_ resource: Resource, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
+        var headers = extra
+        headers[.eTag] = "\"\(resource.version)\""
+        return try JSONResponse.make(resource, status: status, headers: headers)
+    }
+
+    static func outcomeResponse(_ outcome: MutationOutcome, request: Request) throws -> Response {
+        switch outcome {
+        case .created(let resource):
+            let location = resource.namespace.map { "/v1/namespaces/\($0)/\(resource.type)/\(resource.name)" } ?? "/v1/\(resource.type)/\(resource.name)"
+            return try resourceResponse(resource, status: .created, extra: [.location: location])
+        case .updated(let resource), .unchanged(let resource):
+            return try resourceResponse(resource)
+        case .deleted(let resources):
+            return try JSONResponse.make(DeleteResult(deleted: resources, revision: resources.last?.revision ?? 0))
+        }
+    }
+}
+
+/// The answer of a list.
+struct ResourceList: Codable, Sendable {
+    var type: String
+    var items: [Resource]
+    /// The store revision the list was read at: watch from here to miss nothing.
+    var revision: Int64
+    var `continue`: String?
+}
+
+/// The answer of a delete: what was deleted (referrers first when cascading).
+struct DeleteResult: Codable, Sendable {
+    var deleted: [Resource]
+    var revision: Int64
+}
