@@ -1,8 +1,9 @@
 extension Duration {
     /// Parses durations such as `250ms`, `10s`, `5m`, `1h`, `1h30m` or `7d`. Returns nil for
-    /// anything else, including negative and empty values.
+    /// anything else, including negative and empty values, and totals beyond `Int64.max`
+    /// milliseconds (some 292 million years).
     public static func parse(_ text: String) -> Duration? {
-        var total: Duration = .zero
+        var totalMilliseconds: Int64 = 0
         var digits = ""
         var sawUnit = false
         var chars = Array(text)
@@ -23,19 +24,26 @@ extension Duration {
                 index += 1
             }
             index += 1
+            let millisecondsPerUnit: Int64
             switch unit {
-            case "ms": total += .milliseconds(amount)
-            case "s": total += .seconds(amount)
-            case "m": total += .seconds(amount * 60)
-            case "h": total += .seconds(amount * 3600)
-            case "d": total += .seconds(amount * 86400)
+            case "ms": millisecondsPerUnit = 1
+            case "s": millisecondsPerUnit = 1000
+            case "m": millisecondsPerUnit = 60_000
+            case "h": millisecondsPerUnit = 3_600_000
+            case "d": millisecondsPerUnit = 86_400_000
             default: return nil
             }
+            // Checked arithmetic: an absurd amount such as `9223372036854775807d` must not trap.
+            let (milliseconds, overflow) = amount.multipliedReportingOverflow(by: millisecondsPerUnit)
+            if overflow { return nil }
+            let (sum, sumOverflow) = totalMilliseconds.addingReportingOverflow(milliseconds)
+            if sumOverflow { return nil }
+            totalMilliseconds = sum
             sawUnit = true
         }
         chars.removeAll()
         guard digits.isEmpty, sawUnit else { return nil }
-        return total
+        return .milliseconds(totalMilliseconds)
     }
 
     /// The duration in (fractional) seconds.

@@ -25,6 +25,20 @@ public struct ResourceStatus: Sendable, Hashable, Codable {
         self.details = details
     }
 
+    enum CodingKeys: String, CodingKey {
+        case phase, conditions, message, observedVersion, details
+    }
+
+    /// Decodes a status; `conditions` may be absent or null (the status schema does not require it).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phase = try container.decode(Phase.self, forKey: .phase)
+        conditions = try container.decodeIfPresent([Condition].self, forKey: .conditions) ?? []
+        message = try container.decodeIfPresent(String.self, forKey: .message)
+        observedVersion = try container.decodeIfPresent(Int64.self, forKey: .observedVersion)
+        details = try container.decodeIfPresent(JSONValue.self, forKey: .details)
+    }
+
     /// Sets the condition of this type, keeping its transition time if its status did not change.
     public mutating func setCondition(_ condition: Condition, now: String) {
         var condition = condition

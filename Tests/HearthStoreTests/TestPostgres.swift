@@ -60,7 +60,7 @@ actor TestPostgres {
     /// Runs SQL in the database of `url` with `psql`, stopping at the first error.
     static func execute(_ sql: String, in url: String) async throws {
         let server = try await shared.server()
-        try await run(
+        try await Command.run(
             server.binary("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
             in: server.root, timeout: .seconds(30))
     }
@@ -69,7 +69,7 @@ actor TestPostgres {
         let server = try await server()
         databases += 1
         let name = "hearth_test_\(getpid())_\(databases)"
-        try await Self.run(
+        try await Command.run(
             server.binary("createdb"), ["-h", "127.0.0.1", "-p", "\(server.port)", "-U", "postgres", name],
             in: server.root, timeout: .seconds(30))
         return server.url(database: name)
@@ -184,7 +184,7 @@ actor TestPostgres {
         if let highest = versions.last {
             return URL(fileURLWithPath: "\(lib)/\(highest)/bin", isDirectory: true)
         }
-        if let initdb = findOnPath("initdb") {
+        if let initdb = Command.find("initdb") {
             let directory = initdb.resolvingSymlinksInPath().deletingLastPathComponent()
             if fm.isExecutableFile(atPath: directory.appendingPathComponent("pg_ctl").path) { return directory }
         }
@@ -195,21 +195,10 @@ actor TestPostgres {
     }
 
     private static func findRunuser() throws -> URL {
-        for path in ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"]
-        where FileManager.default.isExecutableFile(atPath: path) {
-            return URL(fileURLWithPath: path)
+        if let found = Command.find("runuser", candidates: ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]) {
+            return found
         }
-        if let found = findOnPath("runuser") { return found }
         throw Failure("running as root, the PostgreSQL tests need runuser (util-linux) to run initdb and pg_ctl as postgres")
-    }
-
-    private static func findOnPath(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -251,59 +240,6 @@ actor TestPostgres {
 
     private static func runServerCommand(_ server: Server, _ name: String, _ arguments: [String]) async throws {
         let (executable, fullArguments) = command(server, name, arguments)
-        try await run(executable, fullArguments, in: server.root, timeout: startTimeout)
-    }
-
-    /// Runs a program to completion; throws, with its output, if it fails or outlives `timeout`.
-    @discardableResult
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Duration) async throws -> String {
-        // Output goes to a file, not a pipe: a server the command starts cannot hold it open.
-        let outputFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hearth-test-cmd-\(UUID().uuidString.lowercased()).log")
-        guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
-            throw Failure("cannot create \(outputFile.path)")
-        }
-        defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        defer { try? output.close() }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-
-        // Ends the process if it outlives the timeout; returns whether it had to.
-        let watchdog = Task { () -> Bool in
-            do { try await Task.sleep(for: timeout) } catch { return false }
-            guard process.isRunning else { return false }
-            process.terminate()
-            try? await Task.sleep(for: .seconds(2))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            return true
-        }
-        defer { watchdog.cancel() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failure("cannot run \(executable.path): \(error)"))
-            }
-        }
-        watchdog.cancel()
-        let timedOut = await watchdog.value
-        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        let commandLine = ([executable.path] + arguments).joined(separator: " ")
-        if timedOut {
-            throw Failure("timed out after \(timeout): \(commandLine)\n\(text)")
-        }
-        guard status == 0 else {
-            throw Failure("exit status \(status): \(commandLine)\n\(text)")
-        }
-        return text
+        try await Command.run(executable, fullArguments, in: server.root, timeout: startTimeout)
     }
 }

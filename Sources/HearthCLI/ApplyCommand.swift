@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import HearthClient
+import Yams
+
+/// `hearth apply -f FILE`: creates or replaces the resources a YAML or JSON file describes.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply", abstract: "Create or replace resources from a YAML or JSON file.",
+        discussion: """
+            Each document (YAML documents are separated by ---) names its type, its name, its
+            namespace for namespaced types, and the fields to write:
+
+              type: namespaces
+              name: demo
+              labels: {team: web}
+              spec: {description: "Demo apps"}
+
+            Use -f - to read standard input.
+            """)
+
+    @OptionGroup var client: ClientOptions
+    @Option(name: [.short, .customLong("filename")], help: "File to apply, or - for standard input.") var file: String
+    @Option(name: [.short, .long], help: "Namespace for documents that name none.") var namespace: String?
+
+    func run() async throws {
+        let text: String
+        if file == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+            text = contents
+        }
+        var documents: [[String: Any]] = []
+        do {
+            for document in try Yams.load_all(yaml: text) {
+                guard let object = document as? [String: Any] else { throw ValidationError("every document in \(file) must be a map") }
+                documents.append(object)
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(file) is not valid YAML or JSON: \(error)")
+        }
+        if documents.isEmpty { throw ValidationError("\(file) holds no documents") }
+        let api = try await client.client()
+        let paths = try await ResourcePaths.load(api)
+        var failures = 0
+        for var document in documents {
+            guard let typeName = document["type"] as? String else { throw ValidationError("a document has no 'type'") }
+            guard let name = document["name"] as? String else { throw ValidationError("a \(typeName) document has no 'name'") }
+            let info = try paths.type(typeName)
+            document["type"] = info.name
+            let ns = document["namespace"] as? String ?? namespace
+            if info.scope == "namespaced" { document["namespace"] = ns }
+            let body = try JSONSerialization.data(withJSONObject: Output.normalize(document))
+            do {
+                let (status, _, _) = try await api.send(.PUT, try paths.item(info, namespace: ns, name: name), body: body)
+                print("\(info.name)/\(name) \(status == 201 ? "created" : "applied")")
+            } catch let error as HearthAPIError {
+                failures += 1
+                FileHandle.standardError.write(Data("\(info.name)/\(name): \(error)\n".utf8))
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}

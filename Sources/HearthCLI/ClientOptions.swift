@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import HearthClient
+
+/// How client commands find and trust the server.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "Server URL. [HEARTH_SERVER] (default: https://127.0.0.1:7443)")
+    var server: String?
+
+    @Option(name: .long, help: "CA bundle to trust (e.g. DATA_DIR/ca.pem) instead of the pinned one. [HEARTH_CA]")
+    var ca: String?
+
+    var serverURL: String {
+        server ?? ProcessInfo.processInfo.environment["HEARTH_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://127.0.0.1:7443"
+    }
+
+    /// A client that trusts the server: by `--ca`, by the pinned CA, or after pinning it now.
+    ///
+    /// On first contact the CLI fetches the server's CA, shows its fingerprint, and pins it if the
+    /// user confirms (or if it equals HEARTH_CA_FINGERPRINT). Without a terminal it refuses.
+    func client() async throws -> HearthClient {
+        let url = serverURL
+        if url.hasPrefix("http://") { return try HearthClient(server: url, caPEM: nil) }
+        guard url.hasPrefix("https://") else { throw ValidationError("--server must be an http:// or https:// URL") }
+        if let path = ca ?? ProcessInfo.processInfo.environment["HEARTH_CA"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read the CA file \(path)") }
+            return try HearthClient(server: url, caPEM: pem)
+        }
+        let trust = TrustStore()
+        if let entry = trust.entry(for: url) {
+            return try HearthClient(server: url, caPEM: entry.caPEM)
+        }
+        // First contact: fetch the CA without verification, then ask.
+        let probe = try HearthClient(server: url, caPEM: nil, insecure: true)
+        let (_, _, data) = try await probe.send(.GET, "/v1/cluster/ca.pem")
+        try await probe.shutdown()
+        let pem = String(decoding: data, as: UTF8.self)
+        guard let fingerprint = TrustStore.fingerprint(ofPEM: pem) else {
+            throw ValidationError("\(url) did not send a CA certificate at /v1/cluster/ca.pem")
+        }
+        if let expected = ProcessInfo.processInfo.environment["HEARTH_CA_FINGERPRINT"], !expected.isEmpty {
+            guard expected.lowercased() == fingerprint else {
+                throw ValidationError("the CA of \(url) has fingerprint \(fingerprint), not HEARTH_CA_FINGERPRINT \(expected); refusing to trust it")
+            }
+        } else {
+            FileHandle.standardError.write(Data("The authenticity of \(url) can't be established.\nIts CA fingerprint is \(fingerprint)\n(the server prints it at start; `hearth server` shows \"CA fingerprint\").\n".utf8))
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw ValidationError("no terminal to confirm it: pass --ca DATA_DIR/ca.pem or set HEARTH_CA_FINGERPRINT to the fingerprint above")
+            }
+            FileHandle.standardError.write(Data("Trust it and remember it for this server? [y/N] ".utf8))
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                throw ValidationError("not trusted; nothing was sent")
+            }
+        }
+        try trust.pin(url, entry: .init(fingerprint: fingerprint, caPEM: pem))
+        FileHandle.standardError.write(Data("Pinned \(fingerprint) for \(url) in \(trust.path)\n".utf8))
+        return try HearthClient(server: url, caPEM: pem)
+    }
+}
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, yaml
+}

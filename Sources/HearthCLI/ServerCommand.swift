@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import HearthCore
+import HearthServer
+import Logging
+import Metrics
+import Prometheus
+
+/// `hearth server`: runs a Hearth server.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run a Hearth server.",
+        discussion: """
+            Each setting comes from, in order of precedence: the flag, the HEARTH_* environment
+            variable named beside it, the config file (--config or HEARTH_CONFIG; YAML or JSON with
+            the flag names as keys, e.g. `listen: 127.0.0.1:7443`), then the default.
+
+            On first start the server creates its data directory, a cluster id and its own
+            certificate authority, writes the CA bundle to DATA_DIR/ca.pem, and serves HTTPS with
+            a certificate for localhost, 127.0.0.1 and ::1 (plus --tls-name) chained to it.
+            SIGTERM or SIGINT shut it down gracefully.
+            """
+    )
+
+    @Option(name: .long, help: "Config file (YAML or JSON). [HEARTH_CONFIG]")
+    var config: String?
+
+    @Option(name: .long, help: "API address HOST:PORT; loopback only for now. [HEARTH_LISTEN] (default: 127.0.0.1:7443)")
+    var listen: String?
+
+    @Option(name: .long, help: "Data directory. [HEARTH_DATA_DIR] (default: ~/.local/share/hearth)")
+    var dataDir: String?
+
+    @Option(name: .long, help: "postgres://user:password@host:port/db?sslmode=... to use PostgreSQL instead of embedded SQLite. [HEARTH_DATABASE]")
+    var database: String?
+
+    @Option(name: .long, parsing: .singleValue, help: "Extra DNS name or IP for the server certificate; repeatable. [HEARTH_TLS_NAMES, comma-separated]")
+    var tlsName: [String] = []
+
+    @Flag(name: .long, help: "Serve plain HTTP instead of HTTPS (loopback only; for benchmarks and debugging). [HEARTH_PLAIN_HTTP=1]")
+    var plainHttp = false
+
+    @Option(name: .long, help: "Largest request body in bytes. [HEARTH_MAX_BODY_BYTES] (default: 1048576)")
+    var maxBodyBytes: Int?
+
+    @Option(name: .long, help: "How long the change log keeps changes for watches to resume, e.g. 1h. [HEARTH_CHANGE_RETENTION] (default: 1h)")
+    var changeRetention: String?
+
+    @Option(name: .long, help: "How often the change log is compacted, e.g. 5m. [HEARTH_COMPACTION_INTERVAL] (default: 5m)")
+    var compactionInterval: String?
+
+    @Option(name: .long, help: "Events a watcher may fall behind before its watch is ended. [HEARTH_WATCH_BUFFER] (default: 1024)")
+    var watchBuffer: Int?
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical. [HEARTH_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    @Option(name: .long, help: "text or json. [HEARTH_LOG_FORMAT] (default: text)")
+    var logFormat: String?
+
+    func run() async throws {
+        let settings = try Settings(configFile: config ?? ProcessInfo.processInfo.environment["HEARTH_CONFIG"])
+        let levelText = settings.value(logLevel, env: "HEARTH_LOG_LEVEL", key: "log-level") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let format = settings.value(logFormat, env: "HEARTH_LOG_FORMAT", key: "log-format") ?? "text"
+        guard format == "text" || format == "json" else { throw ValidationError("--log-format must be text or json") }
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "hearth")
+
+        let listenText = settings.value(listen, env: "HEARTH_LISTEN", key: "listen") ?? "127.0.0.1:7443"
+        let (host, port) = try Self.parseListen(listenText)
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        let dataHome = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        let dataDirectory = settings.value(dataDir, env: "HEARTH_DATA_DIR", key: "data-dir") ?? dataHome + "/hearth"
+        var tlsNames = tlsName
+        if tlsNames.isEmpty, let names = settings.value(nil, env: "HEARTH_TLS_NAMES", key: "tls-names") {
+            tlsNames = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: dataDirectory,
+            databaseURL: settings.value(database, env: "HEARTH_DATABASE", key: "database"), tlsNames: tlsNames)
+        configuration.plainHTTP = plainHttp || ["1", "true"].contains(settings.value(nil, env: "HEARTH_PLAIN_HTTP", key: "plain-http") ?? "")
+        if let bytes = try settings.int(maxBodyBytes, env: "HEARTH_MAX_BODY_BYTES", key: "max-body-bytes") {
+            guard bytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+            configuration.maxBodyBytes = bytes
+        }
+        if let text = settings.value(changeRetention, env: "HEARTH_CHANGE_RETENTION", key: "change-retention") {
+            configuration.changeRetention = try Self.duration(text, flag: "--change-retention")
+        }
+        if let text = settings.value(compactionInterval, env: "HEARTH_COMPACTION_INTERVAL", key: "compaction-interval") {
+            configuration.compactionInterval = try Self.duration(text, flag: "--compaction-interval")
+        }
+        if let limit = try settings.int(watchBuffer, env: "HEARTH_WATCH_BUFFER", key: "watch-buffer") {
+            guard limit >= 16 else { throw ValidationError("--watch-buffer must be at least 16") }
+            configuration.watchBufferLimit = limit
+        }
+
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let server: HearthServer
+        do {
+            server = try HearthServer(configuration: configuration, logger: logger, metrics: registry)
+        } catch let error as HearthError {
+            throw ValidationError(error.message)
+        }
+        let fingerprint = try server.identity.authority.fingerprint
+        let scheme = configuration.plainHTTP ? "http" : "https"
+        let dataDirectoryPath = configuration.dataDirectory
+        let storeName = server.store.backendName
+        let configuredPort = configuration.port
+        try await server.run(onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuredPort
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            print("hearth \(HearthServer.version) listening on \(scheme)://\(shownHost):\(port)")
+            print("store: \(storeName), data directory: \(dataDirectoryPath)")
+            print("CA bundle: \(dataDirectoryPath)/ca.pem")
+            print("CA fingerprint: \(fingerprint)")
+            fflush(nil)
+        })
+    }
+
+    static func parseListen(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":") else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:7443") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port), !host.isEmpty else {
+            throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535")
+        }
+        return (host, port)
+    }
+
+    static func duration(_ text: String, flag: String) throws -> Duration {
+        guard let duration = Duration.parse(text), duration > .zero else {
+            throw ValidationError("\(flag) must be a duration such as 30s, 5m or 1h")
+        }
+        return duration
+    }
+}
