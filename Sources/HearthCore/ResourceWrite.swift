@@ -59,6 +59,9 @@ public struct ResourceWrite: Sendable, Hashable {
         switch object["name"] {
         case nil, .null?:
             write.name = pathName
+            if pathName == nil {
+                violations.append(FieldViolation(field: "name", reason: "is required"))
+            }
         case .string(let n)?:
             if let problem = Names.dnsLabelProblem(n) {
                 violations.append(FieldViolation(field: "name", reason: problem))
@@ -68,9 +71,6 @@ public struct ResourceWrite: Sendable, Hashable {
             write.name = n
         case let other?:
             violations.append(FieldViolation(field: "name", reason: "must be a string, not \(other.typeName)"))
-        }
-        if write.name == nil {
-            violations.append(FieldViolation(field: "name", reason: "is required"))
         }
 
         write.labels = parseStringMap(object["labels"], field: "labels", values: Names.labelValueProblem, into: &violations)

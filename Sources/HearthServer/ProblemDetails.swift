@@ -16,7 +16,7 @@ struct ProblemDetails: Codable, Sendable {
 
     init(error: HearthError, instance: String?, requestID: String?) {
         type = "https://hearth.dev/problems/\(error.code.name)"
-        title = HTTPResponse.Status(code: error.code.status).reasonPhrase
+        title = Self.titles[error.code.status] ?? "Error"
         status = error.code.status
         detail = error.message
         self.instance = instance
@@ -24,6 +24,12 @@ struct ProblemDetails: Codable, Sendable {
         self.requestId = requestID
         errors = error.violations.isEmpty ? nil : error.violations
     }
+
+    static let titles: [Int: String] = [
+        400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+        406: "Not Acceptable", 409: "Conflict", 410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type",
+        422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable",
+    ]
 
     func response(headers: HTTPFields = [:]) -> Response {
         var headers = headers

@@ -41,11 +41,32 @@ struct ResourceRoutes: Sendable {
                 try await putStatus($0, $1, namespaced: isNamespaced, merge: true)
             }
         }
+        // The namespaces type has paths of its own: under the `namespaces` segment, the router
+        // does not fall back to `/v1/{type}`.
+        let namespaces = BuiltinTypes.namespaceTypeName
+        api.add(.get, "/v1/namespaces", permission: .resource(.list), summary: "List (or watch) namespaces") {
+            try await list($0, $1, namespaced: false, fixedType: namespaces)
+        }
+        api.add(.post, "/v1/namespaces", permission: .resource(.create), summary: "Create a namespace") {
+            try await create($0, $1, namespaced: false, fixedType: namespaces)
+        }
+        api.add(.get, "/v1/namespaces/{namespace}", permission: .resource(.get), summary: "Read a namespace") {
+            try await get($0, $1, namespaced: false, fixedType: namespaces)
+        }
+        api.add(.put, "/v1/namespaces/{namespace}", permission: .resource(.update), summary: "Create or replace a namespace") {
+            try await put($0, $1, namespaced: false, fixedType: namespaces)
+        }
+        api.add(.patch, "/v1/namespaces/{namespace}", permission: .resource(.patch), summary: "Merge-patch a namespace") {
+            try await patch($0, $1, namespaced: false, fixedType: namespaces)
+        }
+        api.add(.delete, "/v1/namespaces/{namespace}", permission: .resource(.delete), summary: "Delete a namespace (only when empty, or with ?cascade=true)") {
+            try await delete($0, $1, namespaced: false, fixedType: namespaces)
+        }
         // A namespace's own status: `/v1/namespaces/{ns}/status` would otherwise read as a type.
-        api.add(.put, "/v1/namespaces/{name}/status", permission: .resource(.updateStatus), summary: "Replace the status of a namespace") {
+        api.add(.put, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), summary: "Replace the status of a namespace") {
             try await putStatus($0, $1, namespaced: false, merge: false, fixedType: BuiltinTypes.namespaceTypeName)
         }
-        api.add(.patch, "/v1/namespaces/{name}/status", permission: .resource(.updateStatus), summary: "Merge-patch the status of a namespace") {
+        api.add(.patch, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), summary: "Merge-patch the status of a namespace") {
             try await putStatus($0, $1, namespaced: false, merge: true, fixedType: BuiltinTypes.namespaceTypeName)
         }
     }
@@ -70,7 +91,8 @@ struct ResourceRoutes: Sendable {
     }
 
     private func name(_ context: HearthRequestContext) throws -> String {
-        let name = context.parameters.get("name") ?? ""
+        // A namespace's status route names the namespace by the `namespace` parameter.
+        let name = context.parameters.get("name") ?? context.parameters.get("namespace") ?? ""
         if let problem = Names.dnsLabelProblem(name) {
             throw HearthError(.notFound, "'\(name)' is not a valid resource name: a name \(problem)")
         }
@@ -93,8 +115,8 @@ struct ResourceRoutes: Sendable {
 
     // MARK: Handlers
 
-    private func list(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func list(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         try await requireNamespace(namespace)
         let query = request.uri.queryParameters
         var options = ListOptions(type: type.name, namespace: namespace)
@@ -132,8 +154,8 @@ struct ResourceRoutes: Sendable {
         return revision
     }
 
-    private func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         guard let resource = try await store.get(key) else {
             try await requireNamespace(namespace)
@@ -142,8 +164,8 @@ struct ResourceRoutes: Sendable {
         return try Self.resourceResponse(resource)
     }
 
-    private func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         if namespace == nil, type.scope == .namespaced {
             throw HearthError(.notFound, "\(type.name) are namespaced: POST to /v1/namespaces/{namespace}/\(type.name)")
         }
@@ -156,8 +178,8 @@ struct ResourceRoutes: Sendable {
         return try Self.outcomeResponse(outcome, request: request)
     }
 
-    private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
         var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: key.name)
@@ -169,8 +191,8 @@ struct ResourceRoutes: Sendable {
         return try Self.outcomeResponse(outcome, request: request)
     }
 
-    private func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         let patch = try await JSONResponse.body(of: request, limit: maxBodyBytes, mediaTypes: ["application/merge-patch+json", "application/json"])
         guard case .object(let patchObject) = patch else {
@@ -191,8 +213,8 @@ struct ResourceRoutes: Sendable {
         return try Self.outcomeResponse(outcome, request: request)
     }
 
-    private func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool) async throws -> Response {
-        let (type, namespace) = try target(context, namespaced: namespaced)
+    private func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+        let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         let query = request.uri.queryParameters
         let cascade = query["cascade"].map(String.init) == "true"

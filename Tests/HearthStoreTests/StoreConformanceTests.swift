@@ -472,7 +472,7 @@ struct StoreConformanceTests {
                 let w1 = Self.widget("team", "w1")
                 try await Self.put(store, g1, spec: ["color": "red"])
                 try await Self.put(store, g1, spec: ["color": "blue"])
-                try await store.mutate(
+                _ = try await store.mutate(
                     .put(g1, mode: .update) { current in
                         guard var resource = current else { throw HearthError(.notFound, "gone") }
                         resource.status.phase = .ready
@@ -481,7 +481,7 @@ struct StoreConformanceTests {
                 try await Self.put(store, g1, spec: ["color": "blue"])  // unchanged: not logged
                 await #expect(throws: HearthError.self) { try await Self.put(store, g1, mode: .create, spec: [:]) }  // failed: not logged
                 try await Self.put(store, w1, spec: ["size": 1, "gadget": "g1"])
-                try await store.mutate(.delete(g1, expectedVersion: nil, cascade: true))
+                _ = try await store.mutate(.delete(g1, expectedVersion: nil, cascade: true))
 
                 let events = try await store.changes(after: start)
                 #expect(events.map(\.kind) == [.added, .modified, .modified, .added, .deleted, .deleted])

@@ -49,6 +49,7 @@ struct StoreFixture: Sendable {
 
     /// Runs a new store (its `run()` in a child task), waits until it is ready, calls `body`, and
     /// stops the store again, whether `body` returns or throws.
+    @discardableResult
     func withStore<T: Sendable>(_ body: (Store) async throws -> T) async throws -> T {
         let store = try makeStore()
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
