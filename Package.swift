@@ -7,6 +7,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests import what they use through their targets' dependencies, without listing every module.
+let testSwiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "hearth",
     platforms: [.macOS(.v15)],
@@ -118,28 +121,37 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        // Shared by the test targets: a throwaway PostgreSQL server, the backends under test.
+        .target(
+            name: "HearthTestSupport",
+            dependencies: [],
+            path: "Tests/HearthTestSupport",
+            swiftSettings: testSwiftSettings
+        ),
         .testTarget(
             name: "HearthCoreTests",
             dependencies: ["HearthCore"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "HearthStoreTests",
-            dependencies: ["HearthCore", "HearthStore"],
-            swiftSettings: swiftSettings
+            dependencies: ["HearthCore", "HearthStore", "HearthTestSupport"],
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "HearthServerTests",
             dependencies: [
                 "HearthServer",
+                "HearthClient",
+                "HearthTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["HearthClient", "HearthCore"],
-            swiftSettings: swiftSettings
+            dependencies: ["HearthClient", "HearthCore", "HearthTestSupport"],
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

@@ -33,7 +33,6 @@ struct ClientOptions: ParsableArguments {
         // First contact: fetch the CA without verification, then ask.
         let probe = try HearthClient(server: url, caPEM: nil, insecure: true)
         let (_, _, data) = try await probe.send(.GET, "/v1/cluster/ca.pem")
-        try await probe.shutdown()
         let pem = String(decoding: data, as: UTF8.self)
         guard let fingerprint = TrustStore.fingerprint(ofPEM: pem) else {
             throw ValidationError("\(url) did not send a CA certificate at /v1/cluster/ca.pem")

@@ -6,9 +6,13 @@ import NIOHTTP1
 import NIOSSL
 
 /// A client of one Hearth server, over HTTPS that trusts exactly the cluster's CA.
-public final class HearthClient: Sendable {
+///
+/// Requests go through AsyncHTTPClient's shared client with a per-request TLS configuration,
+/// so a `HearthClient` owns no resources that need shutting down.
+public struct HearthClient: Sendable {
     public let server: String
-    private let http: HTTPClient
+    private let tls: TLSConfiguration?
+    private var http: HTTPClient { .shared }
 
     /// - Parameters:
     ///   - caPEM: the CA to trust; nil only for plain-HTTP servers, or with `insecure` to fetch
@@ -21,18 +25,7 @@ public final class HearthClient: Sendable {
         } else if let caPEM {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         }
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(connect: .seconds(10), read: nil)
-        configuration.decompression = .disabled
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-
-    deinit {
-        try? http.syncShutdown()
-    }
-
-    public func shutdown() async throws {
-        try await http.shutdown()
+        self.tls = self.server.hasPrefix("https://") ? tls : nil
     }
 
     /// One request; throws ``HearthAPIError`` for answers of 400 and above.
@@ -41,6 +34,7 @@ public final class HearthClient: Sendable {
         timeout: TimeAmount = .seconds(60)
     ) async throws -> (status: Int, headers: HTTPHeaders, body: Data) {
         var request = HTTPClientRequest(url: server + path)
+        request.tlsConfiguration = tls
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
@@ -68,6 +62,7 @@ public final class HearthClient: Sendable {
     /// Follows a Server-Sent Events stream, calling `onEvent` for each event, until it ends.
     public func events(_ path: String, onEvent: (ServerSentEvent) async throws -> Void) async throws {
         var request = HTTPClientRequest(url: server + path)
+        request.tlsConfiguration = tls
         request.headers.add(name: "Accept", value: "text/event-stream")
         let response = try await http.execute(request, timeout: .hours(24 * 365))
         if response.status.code >= 400 {

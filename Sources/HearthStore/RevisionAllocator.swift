@@ -9,6 +9,12 @@ final class RevisionAllocator {
         self.transaction = transaction
     }
 
+    /// Takes the revision lock now. Batches that write resources do this first, so that every
+    /// writer takes its locks in the same order (revision, then rows) and replicas cannot deadlock.
+    func lock() async throws {
+        if current == nil { current = try await transaction.lockRevision() }
+    }
+
     func next() async throws -> Int64 {
         let base: Int64
         if let current { base = current } else { base = try await transaction.lockRevision() }

@@ -202,7 +202,7 @@ public final class Store: Service {
     /// Applies a mutation atomically; returns once it is durably committed.
     public func mutate(_ mutation: Mutation) async throws -> MutationOutcome {
         try await timed("write") {
-            try await submit { [engine] transaction, revisions, events in
+            try await submit(writesResources: true) { [engine] transaction, revisions, events in
                 try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
             }
         }
@@ -228,11 +228,12 @@ public final class Store: Service {
     }
 
     private func submit<T: Sendable>(
+        writesResources: Bool = false,
         _ body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> T
     ) async throws -> T {
         guard isReady else { throw HearthError(.unavailable, "the store is not ready or is shutting down") }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let write = PendingWrite(body: { try await body($0, $1, &$2) }, continuation: continuation)
+            let write = PendingWrite(writesResources: writesResources, body: { try await body($0, $1, &$2) }, continuation: continuation)
             let accepted = queue.withLock { pending -> Bool in
                 if state.withLock({ $0.stopped }) { return false }
                 pending.append(write)
@@ -272,6 +273,7 @@ public final class Store: Service {
         do {
             try await backend.withWriteTransaction { transaction in
                 let revisions = RevisionAllocator(transaction: transaction)
+                if batch.contains(where: \.writesResources) { try await revisions.lock() }
                 let isolated = batch.count > 1
                 for write in batch {
                     let mark = revisions.mark
@@ -331,6 +333,7 @@ public final class Store: Service {
 
 /// A write waiting for the writer loop.
 struct PendingWrite: Sendable {
+    let writesResources: Bool
     let body: @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HearthCore
 import HearthStore
+import HearthTestSupport
 import Testing
 
 /// What every backend of ``Store`` must do alike. Each test runs once per backend, against a

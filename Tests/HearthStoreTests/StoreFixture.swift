@@ -1,6 +1,7 @@
 import Foundation
 import HearthCore
 import HearthStore
+import HearthTestSupport
 import Logging
 
 /// A fresh place for a store of one backend: a temporary directory of its own (the SQLite file

@@ -7,14 +7,14 @@ import Darwin
 #endif
 
 /// Runs helper programs (`initdb`, `pg_ctl`, `createdb`, `psql`, `sqlite3`) for the tests.
-enum Command {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+public enum Command {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// The first executable of `candidates` (absolute paths), else `name` on `PATH`.
-    static func find(_ name: String, candidates: [String] = []) -> URL? {
+    public static func find(_ name: String, candidates: [String] = []) -> URL? {
         for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
             return URL(fileURLWithPath: path)
         }
@@ -28,7 +28,7 @@ enum Command {
 
     /// Runs a program to completion; throws, with its output, if it fails or outlives `timeout`.
     @discardableResult
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Duration) async throws -> String {
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Duration) async throws -> String {
         // Output goes to a file, not a pipe: a server the command starts cannot hold it open.
         let outputFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("hearth-test-cmd-\(UUID().uuidString.lowercased()).log")

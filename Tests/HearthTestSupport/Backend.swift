@@ -2,14 +2,14 @@ import Foundation
 import Testing
 
 /// The storage backends every store test runs against.
-enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+public enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
     /// The backends to test: both, unless `HEARTH_SKIP_POSTGRES=1` leaves PostgreSQL out.
-    static var enabled: [Backend] {
+    public static var enabled: [Backend] {
         ProcessInfo.processInfo.environment["HEARTH_SKIP_POSTGRES"] == "1" ? [.sqlite] : allCases
     }
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 }

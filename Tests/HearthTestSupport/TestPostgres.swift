@@ -18,7 +18,7 @@ import Darwin
 /// they are missing, ``createDatabase()`` throws, so the PostgreSQL tests fail rather than skip;
 /// `HEARTH_SKIP_POSTGRES=1` leaves them out (see ``Backend/enabled``). `initdb` and `pg_ctl`
 /// refuse to run as root, so as root they run as `postgres` through `runuser`.
-actor TestPostgres {
+public actor TestPostgres {
     /// A running server.
     struct Server: Sendable {
         let root: URL
@@ -38,12 +38,12 @@ actor TestPostgres {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
-    static let shared = TestPostgres()
+    public static let shared = TestPostgres()
     /// What the exit handler stops and removes.
     private static let running = Mutex<Server?>(nil)
     static let startTimeout: Duration = .seconds(30)
@@ -53,12 +53,12 @@ actor TestPostgres {
 
     /// Creates an empty database on the shared server (starting it first if need be) and returns
     /// its `postgres://` URL.
-    static func createDatabase() async throws -> String {
+    public static func createDatabase() async throws -> String {
         try await shared.createDatabase()
     }
 
     /// Runs SQL in the database of `url` with `psql`, stopping at the first error.
-    static func execute(_ sql: String, in url: String) async throws {
+    public static func execute(_ sql: String, in url: String) async throws {
         let server = try await shared.server()
         try await Command.run(
             server.binary("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
@@ -238,8 +238,28 @@ actor TestPostgres {
         return (server.binary(name), arguments)
     }
 
+    /// Closes every inherited descriptor above stderr for the command in `"$@"`.
+    ///
+    /// Foundation's `Process` (swift-corelibs-foundation) learns that a child ended when every
+    /// copy of a socket it passes to the child is closed. The postmaster that `pg_ctl start`
+    /// leaves running would inherit that socket and keep it open, so `pg_ctl` would never seem
+    /// to finish. This bash holds the socket itself until the command ends, but the command does
+    /// not get it.
+    private static let closeInheritedDescriptors = #"""
+        closes=""
+        for fd in /proc/$$/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ]; then closes="$closes $fd>&-"; fi
+        done
+        eval "\"\$@\"$closes"
+        """#
+
     private static func runServerCommand(_ server: Server, _ name: String, _ arguments: [String]) async throws {
         let (executable, fullArguments) = command(server, name, arguments)
-        try await Command.run(executable, fullArguments, in: server.root, timeout: startTimeout)
+        guard let bash = Command.find("bash", candidates: ["/bin/bash", "/usr/bin/bash"]) else {
+            throw Failure("bash is needed to start the test PostgreSQL server")
+        }
+        try await Command.run(
+            bash, ["-c", closeInheritedDescriptors, "bash", executable.path] + fullArguments, in: server.root, timeout: startTimeout)
     }
 }
