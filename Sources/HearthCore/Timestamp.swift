@@ -15,7 +15,7 @@ public enum Timestamp {
     }
 
     public static func date(from string: String) -> Date? {
-        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(string)
-            ?? Date.ISO8601FormatStyle().parse(string)
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(string))
+            ?? (try? Date.ISO8601FormatStyle().parse(string))
     }
 }

@@ -178,6 +178,8 @@ struct ResourceWriteTests {
         #expect(
             try Self.violations(["name": name, "spec": ["size": 1]], name: "w")
                 == ["name: must be a string, not \(name.typeName)"])
+        // Without a path name too, the name was given, so it is not reported as missing.
+        #expect(try Self.violations(["name": name, "spec": ["size": 1]]) == ["name: must be a string, not \(name.typeName)"])
     }
 
     @Test("label values must be strings")

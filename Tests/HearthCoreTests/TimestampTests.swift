@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import HearthCore
+
+@Suite("Timestamp")
+struct TimestampTests {
+    @Test("formats RFC 3339 in UTC with milliseconds")
+    func format() {
+        let date = Date(timeIntervalSince1970: 1_700_000_000.125)
+        #expect(Timestamp.string(from: date) == "2023-11-14T22:13:20.125Z")
+        #expect(Timestamp.string(from: Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+    }
+
+    @Test("parses what it formats")
+    func roundTrip() throws {
+        let text = "2024-02-29T12:34:56.789Z"
+        let date = try #require(Timestamp.date(from: text))
+        #expect(Timestamp.string(from: date) == text)
+    }
+
+    @Test("parses timestamps without fractional seconds too")
+    func withoutFraction() throws {
+        let date = try #require(Timestamp.date(from: "2024-01-01T00:00:00Z"))
+        #expect(date.timeIntervalSince1970 == 1_704_067_200)
+    }
+
+    @Test("now is a parseable timestamp")
+    func now() throws {
+        let now = Timestamp.now()
+        #expect(now.hasSuffix("Z"))
+        let date = try #require(Timestamp.date(from: now))
+        #expect(abs(date.timeIntervalSinceNow) < 60)
+    }
+
+    @Test("refuses what is not a timestamp", arguments: ["", "yesterday", "2024-01-01", "2024-13-01T00:00:00Z", "12:00:00"])
+    func invalid(_ text: String) {
+        #expect(Timestamp.date(from: text) == nil)
+    }
+}
