@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HearthCore
 import Hummingbird
+import NIOCore
 
 /// Reading request bodies and writing JSON answers, in one place.
 enum JSONResponse {
@@ -31,6 +32,8 @@ enum JSONResponse {
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw HearthError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
+        } catch is NIOTooManyBytesError {
             throw HearthError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
         }
         if buffer.readableBytes == 0 {

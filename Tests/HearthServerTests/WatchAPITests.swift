@@ -85,6 +85,9 @@ struct WatchAPITests {
     func slowWatcher() async throws {
         try await APIFixture.with(.sqlite, configure: { $0.watchBufferLimit = 16 }) { api in
             try await api.createNamespace("demo")
+            let feed = api.server.store.feed
+            // The controllers' own subscriptions.
+            let baseline = await feed.subscriberCount
             let port = try #require(api.client.port)
             // A client that sends the request and then never reads.
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -102,21 +105,21 @@ struct WatchAPITests {
             #expect(connected == 0)
             let request = "GET /v1/namespaces/demo/gadgets?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             _ = request.withCString { send(fd, $0, strlen($0), 0) }
-            let feed = api.server.store.feed
-            try await api.eventually("the watch subscribed") { await feed.subscriberCount >= 2 ? true : nil }
-            let bigLabel = String(repeating: "x", count: 60)
+            try await api.eventually("the watch subscribed") { await feed.subscriberCount > baseline ? true : nil }
+            let padding = String(repeating: "x", count: 4000)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<8 {
                     group.addTask {
                         for i in 0..<250 {
-                            _ = try await api.request(.post, "/v1/namespaces/demo/gadgets", json: #"{"name":"g-\#(worker)-\#(i)","labels":{"pad":"\#(bigLabel)"}}"#)
+                            _ = try await api.request(.post, "/v1/namespaces/demo/gadgets", json: #"{"name":"g-\#(worker)-\#(i)","annotations":{"pad":"\#(padding)"}}"#)
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            // 2,000 events of ~700 bytes did not fit: the slow watch was ended; only the controller's remains.
-            try await api.eventually("the slow watch was dropped") { await feed.subscriberCount <= 1 ? true : nil }
+            // 2,000 events of ~4.7 KB (9 MB) do not fit in the socket buffers: the slow watch was
+            // ended after 16 unread events; only the controllers' subscriptions remain.
+            try await api.eventually("the slow watch was dropped") { await feed.subscriberCount == baseline ? true : nil }
             #expect(try await api.request(.get, "/readyz").status == 200)
         }
     }
