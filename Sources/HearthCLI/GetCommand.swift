@@ -12,7 +12,7 @@ struct GetCommand: AsyncParsableCommand {
     @Argument(help: "Resource type, e.g. namespaces.") var type: String
     @Argument(help: "Resource name; omit to list.") var name: String?
     @Option(name: [.short, .long], help: "Namespace (for namespaced types; omit to list every namespace).") var namespace: String?
-    @Option(name: [.short, .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.") var selector: String?
+    @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.") var selector: String?
     @Option(name: .long, help: "Only names starting with this prefix.") var namePrefix: String?
     @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
 

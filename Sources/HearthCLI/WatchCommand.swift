@@ -12,7 +12,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "Resource type.") var type: String
     @Option(name: [.short, .long], help: "Namespace (omit for every namespace).") var namespace: String?
     @Option(name: .long, help: "Start after this store revision (default: now).") var revision: Int64?
-    @Option(name: [.short, .customLong("selector")], help: "Label selector.") var selector: String?
+    @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector.") var selector: String?
     @Option(name: [.short, .long], help: "table (one line per change) or json (one event per line).") var output: OutputFormat = .table
 
     func run() async throws {

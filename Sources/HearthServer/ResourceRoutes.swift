@@ -90,20 +90,23 @@ struct ResourceRoutes: Sendable {
         return (type, nil)
     }
 
-    private func name(_ context: HearthRequestContext) throws -> String {
-        // A namespace's status route names the namespace by the `namespace` parameter.
+    /// The name in the path. An invalid name cannot exist, so reads answer 404; a write that
+    /// would create it answers 422 naming the field.
+    private func name(_ context: HearthRequestContext, forWrite: Bool) throws -> String {
+        // A namespace's own routes name the namespace by the `namespace` parameter.
         let name = context.parameters.get("name") ?? context.parameters.get("namespace") ?? ""
         if let problem = Names.dnsLabelProblem(name) {
+            if forWrite { throw HearthError.invalid([FieldViolation(field: "name", reason: problem)]) }
             throw HearthError(.notFound, "'\(name)' is not a valid resource name: a name \(problem)")
         }
         return name
     }
 
-    private func key(_ type: ResourceType, _ namespace: String?, _ context: HearthRequestContext) throws -> ResourceKey {
+    private func key(_ type: ResourceType, _ namespace: String?, _ context: HearthRequestContext, forWrite: Bool = false) throws -> ResourceKey {
         if namespace == nil, type.scope == .namespaced {
             throw HearthError(.notFound, "\(type.name) are namespaced: use /v1/namespaces/{namespace}/\(type.name)/{name}")
         }
-        return ResourceKey(type: type.name, namespace: namespace ?? "", name: try name(context))
+        return ResourceKey(type: type.name, namespace: namespace ?? "", name: try name(context, forWrite: forWrite))
     }
 
     private func requireNamespace(_ namespace: String?) async throws {
@@ -180,7 +183,7 @@ struct ResourceRoutes: Sendable {
 
     private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
-        let key = try key(type, namespace, context)
+        let key = try key(type, namespace, context, forWrite: true)
         let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
         var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: key.name)
         write.version = try Self.ifMatch(request) ?? write.version
