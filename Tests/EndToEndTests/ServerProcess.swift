@@ -4,13 +4,12 @@ import HearthTestSupport
 
 /// The real `hearth` binary, run as a child process on a free loopback port.
 final class ServerProcess: @unchecked Sendable {
-    // @unchecked: the Process and pipe are touched by the test task only; output is collected
-    // by the pipe's handler under a lock.
+    // @unchecked: the Process is touched by the test task only.
     let process = Process()
     let dataDirectory: String
     let database: String?
-    private let output = OutputBuffer()
     private(set) var url = ""
+    private var logPath = ""
 
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["HEARTH_BIN"] { return URL(fileURLWithPath: path) }
@@ -22,7 +21,7 @@ final class ServerProcess: @unchecked Sendable {
         self.dataDirectory = dataDirectory
         self.database = database
         process.executableURL = Self.binary
-        var arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        var arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "info"]
         if let database { arguments += ["--database", database] }
         process.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
@@ -32,30 +31,32 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server and waits for its "listening on" line and `/readyz`.
     func start() async throws {
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        // The server's output goes to a file the test reads back (and leaves for a post-mortem).
+        let logPath = dataDirectory + "-server.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = logFile
+        process.standardError = logFile
+        self.logPath = logPath
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let line = output.text.split(separator: "\n").first(where: { $0.contains("listening on ") }),
+            if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("hearth ") && $0.contains(" listening on https://") }),
                 let range = line.range(of: "https://")
             {
                 url = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
                 break
             }
-            if !process.isRunning { throw TestSupportFailure("hearth exited early:\n\(output.text)") }
+            if !process.isRunning { throw TestSupportFailure("hearth exited early:\n\(log)") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        guard !url.isEmpty else { throw TestSupportFailure("hearth did not start:\n\(output.text)") }
+        guard !url.isEmpty else { throw TestSupportFailure("hearth did not start:\n\(log)") }
         let client = try makeClient()
         while ContinuousClock.now < deadline {
             if (try? await client.send(.GET, "/readyz")) != nil { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestSupportFailure("hearth never became ready:\n\(output.text)")
+        throw TestSupportFailure("hearth never became ready:\n\(log)")
     }
 
     var caPEM: String {
@@ -66,7 +67,10 @@ final class ServerProcess: @unchecked Sendable {
         try HearthClient(server: url, caPEM: try caPEM)
     }
 
-    var log: String { output.text }
+    /// Everything the server printed so far.
+    var log: String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
 
     func kill(_ signal: Int32) {
         Foundation.kill(process.processIdentifier, signal)
@@ -86,7 +90,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
-/// Collects a child's output from the pipe handler's thread.
+/// Collects a CLI child's output from the pipe handlers' threads.
 final class OutputBuffer: @unchecked Sendable {
     // @unchecked: every access goes through the lock.
     private let lock = NSLock()

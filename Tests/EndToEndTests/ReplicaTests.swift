@@ -1,0 +1,89 @@
+import Foundation
+import HearthClient
+import HearthCore
+import HearthTestSupport
+import Testing
+
+@Suite("Several replicas on one PostgreSQL database", .serialized)
+struct ReplicaTests {
+    static func phase(_ client: HearthClient, _ name: String) async throws -> String? {
+        let (_, _, data) = try await client.send(.GET, "/v1/namespaces/\(name)")
+        return try JSONDecoder().decode(JSONValue.self, from: data)["status"]?["phase"]?.stringValue
+    }
+
+    static func waitForReady(_ client: HearthClient, _ name: String, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await phase(client, name) == "ready" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSupportFailure("namespace \(name) never became ready")
+    }
+
+    @Test("watches see other replicas' writes, and a controller moves on when its replica dies")
+    func failover() async throws {
+        guard Backend.enabled.contains(.postgres) else { return }
+        let database = try await TestPostgres.createDatabase()
+        let first = EndToEndTests.temporaryDirectory()
+        let second = EndToEndTests.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: first)
+            try? FileManager.default.removeItem(atPath: second)
+        }
+        let a = ServerProcess(dataDirectory: first, database: database)
+        try await a.start()
+        let b = ServerProcess(dataDirectory: second, database: database)
+        try await b.start()
+        let clientA = try a.makeClient()
+        let clientB = try b.makeClient()
+
+        // Same cluster.
+        let (_, _, infoA) = try await clientA.send(.GET, "/v1/cluster")
+        let (_, _, infoB) = try await clientB.send(.GET, "/v1/cluster")
+        let clusterA = try JSONDecoder().decode(JSONValue.self, from: infoA)["clusterId"]
+        #expect(clusterA != nil)
+        #expect(clusterA == (try JSONDecoder().decode(JSONValue.self, from: infoB)["clusterId"]))
+
+        // A watch on B hears a write on A.
+        let (_, _, listData) = try await clientB.send(.GET, "/v1/namespaces")
+        let start = try JSONDecoder().decode(JSONValue.self, from: listData)["revision"]?.int64Value ?? 0
+        let heard = Task {
+            var names: [String] = []
+            struct Done: Error {}
+            do {
+                try await clientB.events("/v1/namespaces?watch=true&revision=\(start)") { event in
+                    if event.event == "ADDED", let object = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8)) {
+                        names.append(object["object"]?["name"]?.stringValue ?? "")
+                        if names.count == 1 { throw Done() }
+                    }
+                }
+            } catch is Done {}
+            return names
+        }
+        _ = try await clientA.send(.POST, "/v1/namespaces", body: Data(#"{"name":"from-a"}"#.utf8))
+        let names = try await withThrowingTaskGroup(of: [String].self) { group in
+            group.addTask { try await heard.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                heard.cancel()
+                throw TestSupportFailure("replica B's watch did not hear replica A's write")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+        #expect(names == ["from-a"])
+
+        // One replica runs the namespace controller; kill whichever holds it, the other takes over.
+        try await Self.waitForReady(clientA, "from-a", timeout: .seconds(20))
+        let holderIsA = a.log.contains("controller started")
+        let (survivor, victim) = holderIsA ? (clientB, a) : (clientA, b)
+        #expect(holderIsA != b.log.contains("controller started"), "exactly one replica runs the controller")
+        victim.kill(SIGKILL)
+        _ = await victim.waitForExit()
+        _ = try await survivor.send(.POST, "/v1/namespaces", body: Data(#"{"name":"after-failover"}"#.utf8))
+        // The lease lives 15 s; the survivor retries every 5 s.
+        try await Self.waitForReady(survivor, "after-failover", timeout: .seconds(40))
+        (holderIsA ? b : a).kill(SIGTERM)
+        _ = await (holderIsA ? b : a).waitForExit()
+    }
+}
