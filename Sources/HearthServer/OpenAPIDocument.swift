@@ -1,6 +1,5 @@
 /// The OpenAPI 3.1 document served at `GET /v1/openapi.json`, kept in step with the routes by
 /// `OpenAPITests` (a route missing here, or documented but absent, fails the suite).
-/// `docs/openapi.json` is the same document for readers of the repository.
 enum OpenAPIDocument {
     static let json = #"""
 {
