@@ -160,11 +160,14 @@ struct ResourceRoutes: Sendable {
     private func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
-        guard let resource = try await store.get(key) else {
+        // The stored bytes are the answer: no decoding and re-encoding on the hottest path.
+        guard let (version, json) = try await store.getEncoded(key) else {
             try await requireNamespace(namespace)
             throw HearthError(.notFound, "\(type.kind.lowercased()) '\(key.name)' not found\(namespace.map { " in namespace '\($0)'" } ?? "")")
         }
-        return try Self.resourceResponse(resource)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .eTag: "\"\(version)\""],
+            body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
     private func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {

@@ -3,6 +3,10 @@ import HearthCore
 
 /// The mutation logic, written once for every backend: existence and version checks, reference
 /// integrity, cascading deletes, version and revision bookkeeping, and the change log.
+///
+/// Invariant: every check that can refuse a mutation (a `HearthError`) runs before its first
+/// write. A refused mutation therefore leaves nothing behind, and the writer can commit the rest
+/// of its batch without a savepoint per mutation.
 struct MutationEngine: Sendable {
     let registry: TypeRegistry
 
@@ -31,7 +35,14 @@ struct MutationEngine: Sendable {
         default:
             break
         }
-        var next = try transform(current)
+        var next: Resource
+        do {
+            next = try transform(current)
+        } catch let error as HearthError {
+            throw error
+        } catch {
+            throw HearthError(.badRequest, "the write cannot be applied: \(error)")
+        }
         guard next.key == key else { throw HearthError(.badRequest, "a write may not move \(key) to \(next.key)") }
 
         if let current {
@@ -59,9 +70,8 @@ struct MutationEngine: Sendable {
         next.updatedAt = Timestamp.now()
         next.revision = try await revisions.next()
         let encoded = try ResourceCodec.encode(next)
-        try await tx.put(next, encoded: encoded, references: references)
         let event = ChangeEvent(revision: next.revision, kind: current == nil ? .added : .modified, object: next)
-        try await tx.appendChange(event, encoded: encoded, atMillis: Self.nowMillis())
+        try await tx.put(next, encoded: encoded, references: references, replacing: current != nil, change: event, atMillis: Self.nowMillis())
         events.append(event)
         return current == nil ? .created(next) : .updated(next)
     }
@@ -98,12 +108,11 @@ struct MutationEngine: Sendable {
         var deleted: [Resource] = []
         for k in order {
             guard var resource = k == key ? target : try await tx.fetch(k) else { continue }
-            try await tx.remove(k)
             resource.revision = try await revisions.next()
             resource.updatedAt = Timestamp.now()
             resource.status.phase = .deleting
             let event = ChangeEvent(revision: resource.revision, kind: .deleted, object: resource)
-            try await tx.appendChange(event, encoded: try ResourceCodec.encode(resource), atMillis: Self.nowMillis())
+            try await tx.remove(k, change: event, encoded: try ResourceCodec.encode(resource), atMillis: Self.nowMillis())
             events.append(event)
             deleted.append(resource)
         }

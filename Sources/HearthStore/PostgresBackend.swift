@@ -141,6 +141,13 @@ final class PostgresBackend: StoreBackend {
         return nil
     }
 
+    func getEncoded(_ key: ResourceKey) async throws -> (version: Int64, json: String)? {
+        let rows = try await client.query(
+            "SELECT version, data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)", logger: logger)
+        for try await (version, data) in rows.decode((Int64, String).self) { return (version, data) }
+        return nil
+    }
+
     func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64) {
         var sql = "SELECT data, (SELECT revision FROM hearth_state WHERE id = 1) FROM resources WHERE type = $1"
         var bindings = PostgresBindings()
@@ -223,13 +230,6 @@ final class PostgresTransaction: StoreTransaction {
         try await run("UPDATE hearth_state SET revision = \(revision) WHERE id = 1")
     }
 
-    func savepoint() async throws { try await run("SAVEPOINT op") }
-    func releaseSavepoint() async throws { try await run("RELEASE SAVEPOINT op") }
-    func rollbackToSavepoint() async throws {
-        try await run("ROLLBACK TO SAVEPOINT op")
-        try await run("RELEASE SAVEPOINT op")
-    }
-
     func fetch(_ key: ResourceKey) async throws -> Resource? {
         let rows = try await connection.query(
             "SELECT data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name) FOR UPDATE", logger: logger)
@@ -255,12 +255,21 @@ final class PostgresTransaction: StoreTransaction {
         return keys
     }
 
-    func put(_ resource: Resource, encoded: String, references: [ResourceKey]) async throws {
+    func put(_ resource: Resource, encoded: String, references: [ResourceKey], replacing: Bool, change: ChangeEvent, atMillis: Int64) async throws {
         let key = resource.key
+        // One round trip for the row and its change-log entry.
         try await run(
-            "INSERT INTO resources (type, namespace, name, revision, data) VALUES (\(key.type), \(key.namespace), \(key.name), \(resource.revision), \(encoded)) ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data"
-        )
-        try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
+            """
+            WITH written AS (
+                INSERT INTO resources (type, namespace, name, revision, version, data)
+                VALUES (\(key.type), \(key.namespace), \(key.name), \(resource.revision), \(resource.version), \(encoded))
+                ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, version = EXCLUDED.version, data = EXCLUDED.data
+            )
+            INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(change.revision), \(change.kind.rawValue), \(encoded), \(atMillis))
+            """)
+        if replacing {
+            try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
+        }
         for target in Set(references) {
             try await run(
                 "INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name) VALUES (\(target.type), \(target.namespace), \(target.name), \(key.type), \(key.namespace), \(key.name))"
@@ -268,14 +277,16 @@ final class PostgresTransaction: StoreTransaction {
         }
     }
 
-    func remove(_ key: ResourceKey) async throws {
-        try await run("DELETE FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)")
-        try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
-    }
-
-    func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) async throws {
+    func remove(_ key: ResourceKey, change: ChangeEvent, encoded: String, atMillis: Int64) async throws {
         try await run(
-            "INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(event.revision), \(event.kind.rawValue), \(encoded), \(atMillis))")
+            """
+            WITH removed AS (
+                DELETE FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)
+            ), unreferenced AS (
+                DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)
+            )
+            INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(change.revision), \(change.kind.rawValue), \(encoded), \(atMillis))
+            """)
     }
 
     func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool {

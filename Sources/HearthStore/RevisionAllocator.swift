@@ -23,9 +23,8 @@ final class RevisionAllocator {
         return base + 1
     }
 
-    /// For savepoint rollback: forget revisions handed out since `mark`. When nothing was handed
-    /// out before `mark`, the rollback also undid the lock of the revision row (and PostgreSQL
-    /// released it), so the next write must lock and read it again.
+    /// For a refused mutation: forget revisions handed out since `mark`. By the engine's
+    /// invariant a refused mutation wrote nothing, so this only guards the bookkeeping.
     func reset(to mark: (Int64?, Bool)) {
         current = mark.0
         dirty = mark.1

@@ -85,6 +85,15 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
+    func getEncoded(_ key: ResourceKey) async throws -> (version: Int64, json: String)? {
+        try withReader { db in
+            try db.rows(
+                "SELECT version, data FROM resources WHERE type = ? AND namespace = ? AND name = ?",
+                [.text(key.type), .text(key.namespace), .text(key.name)]
+            ) { ($0.int(0), $0.text(1)) }.first
+        }
+    }
+
     func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64) {
         var sql = "SELECT data FROM resources WHERE type = ?"
         var bindings: [SQLiteValue] = [.text(type)]
@@ -166,10 +175,6 @@ final class SQLiteTransaction: StoreTransaction {
         try db.query("UPDATE hearth_state SET revision = ? WHERE id = 1", [.int(revision)])
     }
 
-    func savepoint() async throws { try db.execute("SAVEPOINT op") }
-    func releaseSavepoint() async throws { try db.execute("RELEASE op") }
-    func rollbackToSavepoint() async throws { try db.execute("ROLLBACK TO op; RELEASE op") }
-
     func fetch(_ key: ResourceKey) async throws -> Resource? {
         try db.rows(
             "SELECT data FROM resources WHERE type = ? AND namespace = ? AND name = ?",
@@ -191,15 +196,18 @@ final class SQLiteTransaction: StoreTransaction {
         ) { ResourceKey(type: $0.text(0), namespace: $0.text(1), name: $0.text(2)) }
     }
 
-    func put(_ resource: Resource, encoded: String, references: [ResourceKey]) async throws {
+    func put(_ resource: Resource, encoded: String, references: [ResourceKey], replacing: Bool, change: ChangeEvent, atMillis: Int64) async throws {
         let key = resource.key
         try db.query(
-            "INSERT INTO resources (type, namespace, name, revision, data) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT (type, namespace, name) DO UPDATE SET revision = excluded.revision, data = excluded.data",
-            [.text(key.type), .text(key.namespace), .text(key.name), .int(resource.revision), .text(encoded)])
-        try db.query(
-            "DELETE FROM refs WHERE from_type = ? AND from_namespace = ? AND from_name = ?",
-            [.text(key.type), .text(key.namespace), .text(key.name)])
+            "INSERT INTO resources (type, namespace, name, revision, version, data) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (type, namespace, name) DO UPDATE SET revision = excluded.revision, version = excluded.version, data = excluded.data",
+            [.text(key.type), .text(key.namespace), .text(key.name), .int(resource.revision), .int(resource.version), .text(encoded)])
+        try appendChange(change, encoded: encoded, atMillis: atMillis)
+        if replacing {
+            try db.query(
+                "DELETE FROM refs WHERE from_type = ? AND from_namespace = ? AND from_name = ?",
+                [.text(key.type), .text(key.namespace), .text(key.name)])
+        }
         for target in Set(references) {
             try db.query(
                 "INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name) VALUES (?, ?, ?, ?, ?, ?)",
@@ -207,16 +215,17 @@ final class SQLiteTransaction: StoreTransaction {
         }
     }
 
-    func remove(_ key: ResourceKey) async throws {
+    func remove(_ key: ResourceKey, change: ChangeEvent, encoded: String, atMillis: Int64) async throws {
         try db.query(
             "DELETE FROM resources WHERE type = ? AND namespace = ? AND name = ?",
             [.text(key.type), .text(key.namespace), .text(key.name)])
         try db.query(
             "DELETE FROM refs WHERE from_type = ? AND from_namespace = ? AND from_name = ?",
             [.text(key.type), .text(key.namespace), .text(key.name)])
+        try appendChange(change, encoded: encoded, atMillis: atMillis)
     }
 
-    func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) async throws {
+    private func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) throws {
         try db.query(
             "INSERT INTO changes (revision, kind, data, created_ms) VALUES (?, ?, ?, ?)",
             [.int(event.revision), .text(event.kind.rawValue), .text(encoded), .int(atMillis)])

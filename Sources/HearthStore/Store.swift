@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Writes go through one writer loop per replica that commits whatever is queued together
 /// (group commit): one fsync serves every write of the batch, and each write still succeeds or
-/// fails alone (a savepoint each). A write is acknowledged only after its commit.
+/// fails alone (see ``MutationEngine``). A write is acknowledged only after its commit.
 public final class Store: Service {
     public let configuration: StoreConfiguration
     public let registry: TypeRegistry
@@ -162,6 +162,12 @@ public final class Store: Service {
         try await timed("get") { try await backend.get(key) }
     }
 
+    /// A resource's stored JSON (the same bytes the API answers with) and its version: a read
+    /// that skips decoding and re-encoding.
+    public func getEncoded(_ key: ResourceKey) async throws -> (version: Int64, json: String)? {
+        try await timed("get") { try await backend.getEncoded(key) }
+    }
+
     /// A page of resources matching `options`, in key order. Pages continue after the last key,
     /// so a resource that exists for the whole listing appears exactly once.
     public func list(_ options: ListOptions) async throws -> ListPage {
@@ -274,19 +280,15 @@ public final class Store: Service {
             try await backend.withWriteTransaction { transaction in
                 let revisions = RevisionAllocator(transaction: transaction)
                 if batch.contains(where: \.writesResources) { try await revisions.lock() }
-                let isolated = batch.count > 1
                 for write in batch {
                     let mark = revisions.mark
                     var writeEvents: [ChangeEvent] = []
-                    if isolated { try await transaction.savepoint() }
                     do {
                         let value = try await write.body(transaction, revisions, &writeEvents)
-                        if isolated { try await transaction.releaseSavepoint() }
                         results.append(.success(value))
                         events += writeEvents
-                    } catch {
-                        if !isolated || !(error is HearthError) { throw error }
-                        try await transaction.rollbackToSavepoint()
+                    } catch let error as HearthError {
+                        // Refused before it wrote anything (see MutationEngine): the rest commits.
                         revisions.reset(to: mark)
                         results.append(.failure(error))
                     }
@@ -296,13 +298,9 @@ public final class Store: Service {
                 }
             }
         } catch {
-            // The whole batch failed: a single write's own error, or a storage failure for all.
-            if batch.count == 1, error is HearthError {
-                batch[0].continuation.resume(throwing: error)
-            } else {
-                logger.error("write batch failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
-                for write in batch { write.continuation.resume(throwing: HearthError(.unavailable, "the store could not commit: \(error)")) }
-            }
+            // A storage failure: nothing of the batch was committed.
+            logger.error("write batch failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
+            for write in batch { write.continuation.resume(throwing: HearthError(.unavailable, "the store could not commit the write")) }
             return
         }
         if !events.isEmpty {

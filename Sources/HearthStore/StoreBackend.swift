@@ -14,6 +14,8 @@ protocol StoreBackend: Sendable {
     func announce(revision: Int64) async
 
     func get(_ key: ResourceKey) async throws -> Resource?
+    /// The stored JSON of a resource, as the API serves it, with its version.
+    func getEncoded(_ key: ResourceKey) async throws -> (version: Int64, json: String)?
     /// Rows of one type in key order after `after`, with the store revision they were read at.
     func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64)
     func changes(after revision: Int64, limit: Int) async throws -> [ChangeEvent]

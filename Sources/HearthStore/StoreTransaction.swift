@@ -6,17 +6,15 @@ protocol StoreTransaction: AnyObject {
     /// The store revision, locked against other writers until the transaction ends.
     func lockRevision() async throws -> Int64
     func setRevision(_ revision: Int64) async throws
-    func savepoint() async throws
-    func releaseSavepoint() async throws
-    func rollbackToSavepoint() async throws
 
     func fetch(_ key: ResourceKey) async throws -> Resource?
     func exists(_ key: ResourceKey) async throws -> Bool
     func referrers(of key: ResourceKey) async throws -> [ResourceKey]
-    /// Inserts or replaces the row and its outgoing references.
-    func put(_ resource: Resource, encoded: String, references: [ResourceKey]) async throws
-    func remove(_ key: ResourceKey) async throws
-    func appendChange(_ event: ChangeEvent, encoded: String, atMillis: Int64) async throws
+    /// Inserts or replaces the row and its outgoing references, and logs the change.
+    /// `replacing` is false for a new resource, which has no references to drop.
+    func put(_ resource: Resource, encoded: String, references: [ResourceKey], replacing: Bool, change: ChangeEvent, atMillis: Int64) async throws
+    /// Deletes the row and its outgoing references, and logs the change (`encoded` is its object).
+    func remove(_ key: ResourceKey, change: ChangeEvent, encoded: String, atMillis: Int64) async throws
 
     func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool
     func releaseLease(name: String, holder: String) async throws
