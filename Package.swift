@@ -133,6 +133,7 @@ let package = Package(
             dependencies: ["HearthCore"],
             swiftSettings: testSwiftSettings
         ),
+        .testTarget(name: "HearthSecurityTests", dependencies: ["HearthSecurity", "HearthCore"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "HearthStoreTests",
             dependencies: ["HearthCore", "HearthStore", "HearthTestSupport"],

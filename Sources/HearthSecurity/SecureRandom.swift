@@ -1,0 +1,9 @@
+/// Random bytes from the system's cryptographically secure generator (`getrandom` on Linux,
+/// `arc4random_buf` on Darwin, which is what `SystemRandomNumberGenerator` uses).
+enum SecureRandom {
+    /// `count` fresh random bytes.
+    static func bytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}
