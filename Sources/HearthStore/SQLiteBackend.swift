@@ -1,13 +1,12 @@
 import Foundation
 import HearthCore
-import NIOPosix
 import Synchronization
 
 /// Embedded SQLite in WAL mode: one writer connection, owned by the store's writer loop, and a
 /// pool of read-only connections that read concurrently with it.
 ///
 /// Durability: `synchronous=FULL`, so a commit is on disk (the WAL fsynced) before the write is
-/// acknowledged. Commits run on NIO's blocking thread pool so an fsync never stalls the
+/// acknowledged. Writes run on the store's writer thread, so an fsync never stalls the
 /// cooperative executor.
 final class SQLiteBackend: StoreBackend {
     let name = "sqlite"
@@ -64,9 +63,9 @@ final class SQLiteBackend: StoreBackend {
             try? writer.execute("ROLLBACK")
             throw error
         }
-        let connection = writer
         do {
-            try await NIOThreadPool.singleton.runIfActive { try connection.execute("COMMIT") }
+            // The fsync: this runs on the store's writer thread (WriterExecutor), which may block.
+            try writer.execute("COMMIT")
         } catch {
             try? writer.execute("ROLLBACK")
             throw error

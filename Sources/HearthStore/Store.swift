@@ -97,7 +97,9 @@ public final class Store: Service {
         for waiter in waiters { waiter.resume() }
         logger.info("store ready", metadata: ["backend": "\(backend.name)", "cluster": "\(clusterID)", "revision": "\(revisions.current)"])
 
-        async let writing: Void = writerLoop()
+        // The writer runs on a thread of its own (see WriterExecutor).
+        let executor = WriterExecutor(name: "hearth-store-writer")
+        async let writing: Void = withTaskExecutorPreference(executor) { await self.writerLoop() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -124,6 +126,7 @@ public final class Store: Service {
         state.withLock { $0.stopped = true }
         wake.finish()
         await writing
+        executor.shutdown()
         await feed.finishAll()
         logger.info("store stopped")
     }
