@@ -8,8 +8,9 @@ import ServiceLifecycle
 ///
 /// Per type, the replica that holds the lease `controller/<type>` (renewed every third of its
 /// time to live) lists the type, then follows its changes, and calls the reconciler for every
-/// resource whose `status.observedVersion` lags its `version` or whose last attempt failed.
-/// Failures retry with exponential backoff (100 ms doubling to 30 s). If the lease is lost, the
+/// resource whose `status.observedVersion` lags its `version` or whose last attempt failed, with
+/// up to ``workers`` reconciles at once (never two of one resource). Failures retry with
+/// exponential backoff (100 ms doubling to 30 s). If the lease is lost, the
 /// replica stops reconciling that type until it wins the lease again.
 public final class ControllerManager: Service {
     let store: Store
@@ -17,6 +18,8 @@ public final class ControllerManager: Service {
     let holder: String
     let leaseTTL: Duration
     let logger: Logger
+    /// Reconciles of one type that may run at once.
+    static let workers = 8
 
     public init(store: Store, registry: TypeRegistry, holder: String, leaseTTL: Duration = .seconds(15), logger: Logger) {
         self.store = store
@@ -92,17 +95,12 @@ public final class ControllerManager: Service {
                     }
                 }
             }
-            group.addTask {
-                var failures: [ResourceKey: Int] = [:]
-                while let key = await queue.next() {
-                    let ok = await self.reconcile(key, type: type, reconciler: reconciler)
-                    if ok {
-                        failures[key] = nil
-                    } else {
-                        let count = (failures[key] ?? 0) + 1
-                        failures[key] = count
-                        let delay = Duration.milliseconds(min(100 * (1 << min(count - 1, 9)), 30_000))
-                        queue.add(key, after: delay)
+            // Several workers, so that status writes share group commits.
+            for _ in 0..<Self.workers {
+                group.addTask {
+                    while let key = await queue.next() {
+                        let ok = await self.reconcile(key, type: type, reconciler: reconciler)
+                        queue.done(key, succeeded: ok)
                     }
                 }
             }
