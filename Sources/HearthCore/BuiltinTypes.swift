@@ -13,7 +13,9 @@ public enum BuiltinTypes {
             "description": .string(description: "What the namespace is for.", maxLength: 1024),
             "displayName": .string(description: "A human-friendly name.", maxLength: 128),
         ]),
-        reconciler: NamespaceReconciler()
+        reconciler: NamespaceReconciler(),
+        createdStatus: ResourceStatus(
+            phase: .ready, conditions: [Condition(type: "Ready", status: "True", reason: "Created")], observedVersion: 1)
     )
 
     public static var all: [ResourceType] { [namespaces] }

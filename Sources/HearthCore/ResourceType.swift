@@ -33,11 +33,15 @@ public struct ResourceType: Sendable {
     /// Validation beyond the schema, run after it passes; returns the fields at fault.
     public let rules: @Sendable (JSONValue) -> [FieldViolation]
     public let reconciler: (any Reconciler)?
+    /// The status a new resource is stored with. For a type with nothing to provision, a ready
+    /// status with `observedVersion` 1 spares its controller a write per creation; the controller
+    /// still reconciles every later change. nil: `pending`, for the controller to move on.
+    public let createdStatus: ResourceStatus?
 
     public init(
         name: String, kind: String, scope: Scope, description: String, schema: JSONSchema,
         references: [ReferenceField] = [], rules: @escaping @Sendable (JSONValue) -> [FieldViolation] = { _ in [] },
-        reconciler: (any Reconciler)? = nil
+        reconciler: (any Reconciler)? = nil, createdStatus: ResourceStatus? = nil
     ) {
         precondition(Names.isDNSLabel(name), "resource type name '\(name)' must be a DNS label")
         self.name = name
@@ -48,6 +52,7 @@ public struct ResourceType: Sendable {
         self.references = references
         self.rules = rules
         self.reconciler = reconciler
+        self.createdStatus = createdStatus
     }
 
     /// Checks a spec against the schema and then the rules.

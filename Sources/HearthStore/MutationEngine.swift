@@ -52,12 +52,18 @@ struct MutationEngine: Sendable {
             next.createdAt = current.createdAt
             next.owner = current.owner
             next.version = contentChanged ? current.version + 1 : current.version
-        } else {
+        }
+        let type = try registry.require(key.type)
+        if current == nil {
             next.uid = UUID().uuidString.lowercased()
             next.createdAt = Timestamp.now()
             next.version = 1
+            if var status = type.createdStatus, next.status == ResourceStatus() {
+                let now = Timestamp.now()
+                for index in status.conditions.indices { status.conditions[index].lastTransitionTime = now }
+                next.status = status
+            }
         }
-        let type = try registry.require(key.type)
         let references = type.referencedKeys(of: next, registry: registry)
         if current == nil || next.spec != current?.spec {
             for reference in references where try await !tx.exists(reference) {

@@ -6,18 +6,15 @@ import Testing
 
 @Suite("Several replicas on one PostgreSQL database", .serialized)
 struct ReplicaTests {
-    static func phase(_ client: HearthClient, _ name: String) async throws -> String? {
-        let (_, _, data) = try await client.send(.GET, "/v1/namespaces/\(name)")
-        return try JSONDecoder().decode(JSONValue.self, from: data)["status"]?["phase"]?.stringValue
-    }
-
-    static func waitForReady(_ client: HearthClient, _ name: String, timeout: Duration) async throws {
+    static func waitForObservedVersion(_ client: HearthClient, _ name: String, _ version: Int64, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if try await phase(client, name) == "ready" { return }
+            let (_, _, data) = try await client.send(.GET, "/v1/namespaces/\(name)")
+            let status = try JSONDecoder().decode(JSONValue.self, from: data)["status"]
+            if status?["observedVersion"]?.int64Value == version, status?["phase"] == "ready" { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TestSupportFailure("namespace \(name) never became ready")
+        throw TestSupportFailure("namespace \(name) was never reconciled at version \(version)")
     }
 
     @Test("watches see other replicas' writes, and a controller moves on when its replica dies")
@@ -74,15 +71,16 @@ struct ReplicaTests {
         #expect(names == ["from-a"])
 
         // One replica runs the namespace controller; kill whichever holds it, the other takes over.
-        try await Self.waitForReady(clientA, "from-a", timeout: .seconds(20))
         let holderIsA = a.log.contains("controller started")
         let (survivor, victim) = holderIsA ? (clientB, a) : (clientA, b)
         #expect(holderIsA != b.log.contains("controller started"), "exactly one replica runs the controller")
         victim.kill(SIGKILL)
         _ = await victim.waitForExit()
-        _ = try await survivor.send(.POST, "/v1/namespaces", body: Data(#"{"name":"after-failover"}"#.utf8))
-        // The lease lives 15 s; the survivor retries every 5 s.
-        try await Self.waitForReady(survivor, "after-failover", timeout: .seconds(40))
+        // A change of spec (version 2) is reconciled by the survivor once the lease (15 s) expires.
+        _ = try await survivor.send(
+            .PATCH, "/v1/namespaces/from-a", body: Data(#"{"spec":{"description":"after failover"}}"#.utf8),
+            contentType: "application/merge-patch+json")
+        try await Self.waitForObservedVersion(survivor, "from-a", 2, timeout: .seconds(40))
         (holderIsA ? b : a).kill(SIGTERM)
         _ = await (holderIsA ? b : a).waitForExit()
     }
