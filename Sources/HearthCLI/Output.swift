@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 import Yams
 
 /// Prints API answers as a table, JSON or YAML.
@@ -43,7 +44,7 @@ enum Output {
     }
 
     static func age(_ timestamp: String?) -> String {
-        guard let timestamp, let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp) else { return "-" }
+        guard let timestamp, let date = Timestamp.date(from: timestamp) else { return "-" }
         let seconds = Int(Date().timeIntervalSince(date))
         if seconds < 120 { return "\(max(seconds, 0))s" }
         if seconds < 7200 { return "\(seconds / 60)m" }

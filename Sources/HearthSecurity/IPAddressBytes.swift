@@ -20,10 +20,11 @@ public enum IPAddressBytes {
         return nil
     }
 
-    /// True for 127.0.0.0/8 and ::1.
+    /// True for 127.0.0.0/8, ::1, IPv4-mapped 127.0.0.0/8 (`::ffff:127.0.0.1`) and `localhost`.
     public static func isLoopback(_ text: String) -> Bool {
         guard let bytes = parse(text) else { return text == "localhost" }
         if bytes.count == 4 { return bytes[0] == 127 }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return bytes[12] == 127 }
         return bytes == Array(repeating: 0, count: 15) + [1]
     }
 }

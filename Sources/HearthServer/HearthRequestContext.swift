@@ -1,3 +1,4 @@
+import HearthSecurity
 import Hummingbird
 import NIOCore
 
@@ -18,13 +19,7 @@ public struct HearthRequestContext: RequestContext {
     /// True when the peer is on this machine.
     public var isLoopbackPeer: Bool {
         guard let remoteAddress else { return false }
-        switch remoteAddress {
-        case .v4:
-            return remoteAddress.ipAddress?.hasPrefix("127.") ?? false
-        case .v6:
-            let ip = remoteAddress.ipAddress ?? ""
-            return ip == "::1" || ip.hasPrefix("::ffff:127.")
-        case .unixDomainSocket: return true
-        }
+        if case .unixDomainSocket = remoteAddress { return true }
+        return remoteAddress.ipAddress.map(IPAddressBytes.isLoopback) ?? false
     }
 }

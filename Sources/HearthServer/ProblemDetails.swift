@@ -34,9 +34,7 @@ struct ProblemDetails: Codable, Sendable {
     func response(headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/problem+json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(status)}".utf8)
+        let data = (try? APIJSON.encode(self)) ?? Data("{\"status\":\(status)}".utf8)
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

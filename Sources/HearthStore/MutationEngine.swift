@@ -101,14 +101,14 @@ struct MutationEngine: Sendable {
         // Depth-first, so that everything is deleted after whatever references it.
         var order: [ResourceKey] = []
         var visited: Set<ResourceKey> = [key]
-        func visit(_ k: ResourceKey) async throws {
-            for referrer in try await tx.referrers(of: k).sorted() where !visited.contains(referrer) {
+        func visit(_ referrers: [ResourceKey]) async throws {
+            for referrer in referrers.sorted() where !visited.contains(referrer) {
                 visited.insert(referrer)
-                try await visit(referrer)
+                try await visit(try await tx.referrers(of: referrer))
                 order.append(referrer)
             }
         }
-        if cascade { try await visit(key) }
+        if cascade { try await visit(direct) }
         order.append(key)
 
         var deleted: [Resource] = []

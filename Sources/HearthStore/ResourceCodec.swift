@@ -1,13 +1,11 @@
 import Foundation
 import HearthCore
 
-/// How resources and change events are stored: compact JSON, keys sorted so that equal resources
-/// store equal bytes.
+/// How resources and change events are stored: in the API's own JSON encoding (``APIJSON``), so
+/// equal resources store equal bytes and a read can serve them as they are.
 enum ResourceCodec {
     static func encode(_ resource: Resource) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(resource), as: UTF8.self)
+        String(decoding: try APIJSON.encode(resource), as: UTF8.self)
     }
 
     static func decode(_ text: String) throws -> Resource {

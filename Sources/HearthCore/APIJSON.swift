@@ -1,0 +1,17 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The one JSON encoding of the API: compact, keys sorted, slashes unescaped.
+///
+/// The store keeps resources in this encoding and `GET` answers with the stored bytes as they
+/// are, so everything the API encodes must go through here to look the same.
+public enum APIJSON {
+    public static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}
