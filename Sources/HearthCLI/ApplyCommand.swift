@@ -28,27 +28,29 @@ struct ApplyCommand: AsyncParsableCommand {
         if file == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
-            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIFailure("cannot read \(file)") }
             text = contents
         }
         var documents: [[String: Any]] = []
         do {
-            for document in try Yams.load_all(yaml: text) {
-                guard let object = document as? [String: Any] else { throw ValidationError("every document in \(file) must be a map") }
+            // Yams' load_all sequence keeps a parse error to itself: read root by root instead.
+            let parser = try Parser(yaml: text)
+            while let root = try parser.nextRoot() {
+                guard let object = root.any as? [String: Any] else { throw CLIFailure("every document in \(file) must be a map") }
                 documents.append(object)
             }
-        } catch let error as ValidationError {
+        } catch let error as CLIFailure {
             throw error
         } catch {
-            throw ValidationError("\(file) is not valid YAML or JSON: \(error)")
+            throw CLIFailure("\(file) is not valid YAML or JSON: \(error)")
         }
-        if documents.isEmpty { throw ValidationError("\(file) holds no documents") }
+        if documents.isEmpty { throw CLIFailure("\(file) holds no documents") }
         let api = try await client.client()
         let paths = try await ResourcePaths.load(api)
         var failures = 0
         for var document in documents {
-            guard let typeName = document["type"] as? String else { throw ValidationError("a document has no 'type'") }
-            guard let name = document["name"] as? String else { throw ValidationError("a \(typeName) document has no 'name'") }
+            guard let typeName = document["type"] as? String else { throw CLIFailure("a document has no 'type'") }
+            guard let name = document["name"] as? String else { throw CLIFailure("a \(typeName) document has no 'name'") }
             let info = try paths.type(typeName)
             document["type"] = info.name
             let ns = document["namespace"] as? String ?? namespace

@@ -21,9 +21,9 @@ struct ClientOptions: ParsableArguments {
     func client() async throws -> HearthClient {
         let url = serverURL
         if url.hasPrefix("http://") { return try HearthClient(server: url, caPEM: nil) }
-        guard url.hasPrefix("https://") else { throw ValidationError("--server must be an http:// or https:// URL") }
+        guard url.hasPrefix("https://") else { throw CLIFailure("--server must be an http:// or https:// URL") }
         if let path = ca ?? ProcessInfo.processInfo.environment["HEARTH_CA"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read the CA file \(path)") }
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIFailure("cannot read the CA file \(path)") }
             return try HearthClient(server: url, caPEM: pem)
         }
         let trust = TrustStore()
@@ -35,20 +35,20 @@ struct ClientOptions: ParsableArguments {
         let (_, _, data) = try await probe.send(.GET, "/v1/cluster/ca.pem")
         let pem = String(decoding: data, as: UTF8.self)
         guard let fingerprint = TrustStore.fingerprint(ofPEM: pem) else {
-            throw ValidationError("\(url) did not send a CA certificate at /v1/cluster/ca.pem")
+            throw CLIFailure("\(url) did not send a CA certificate at /v1/cluster/ca.pem")
         }
         if let expected = ProcessInfo.processInfo.environment["HEARTH_CA_FINGERPRINT"], !expected.isEmpty {
             guard expected.lowercased() == fingerprint else {
-                throw ValidationError("the CA of \(url) has fingerprint \(fingerprint), not HEARTH_CA_FINGERPRINT \(expected); refusing to trust it")
+                throw CLIFailure("the CA of \(url) has fingerprint \(fingerprint), not HEARTH_CA_FINGERPRINT \(expected); refusing to trust it")
             }
         } else {
             FileHandle.standardError.write(Data("The authenticity of \(url) can't be established.\nIts CA fingerprint is \(fingerprint)\n(the server prints it at start; `hearth server` shows \"CA fingerprint\").\n".utf8))
             guard isatty(STDIN_FILENO) == 1 else {
-                throw ValidationError("no terminal to confirm it: pass --ca DATA_DIR/ca.pem or set HEARTH_CA_FINGERPRINT to the fingerprint above")
+                throw CLIFailure("no terminal to confirm it: pass --ca DATA_DIR/ca.pem or set HEARTH_CA_FINGERPRINT to the fingerprint above")
             }
             FileHandle.standardError.write(Data("Trust it and remember it for this server? [y/N] ".utf8))
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                throw ValidationError("not trusted; nothing was sent")
+                throw CLIFailure("not trusted; nothing was sent")
             }
         }
         try trust.pin(url, entry: .init(fingerprint: fingerprint, caPEM: pem))

@@ -22,7 +22,7 @@ struct ResourcePaths {
     func type(_ name: String) throws -> TypeInfo {
         if let type = types[name] { return type }
         if let type = types[name + "s"] ?? types.values.first(where: { $0.kind.lowercased() == name.lowercased() }) { return type }
-        throw ValidationError("unknown resource type '\(name)'; `hearth api-resources` lists them")
+        throw CLIFailure("unknown resource type '\(name)'; `hearth api-resources` lists them")
     }
 
     /// The collection path; `namespace` nil for a namespaced type lists every namespace.
@@ -33,7 +33,7 @@ struct ResourcePaths {
 
     func item(_ type: TypeInfo, namespace: String?, name: String) throws -> String {
         if type.scope == "namespaced" {
-            guard let namespace else { throw ValidationError("\(type.name) are namespaced: pass -n NAMESPACE") }
+            guard let namespace else { throw CLIFailure("\(type.name) are namespaced: pass -n NAMESPACE") }
             return "/v1/namespaces/\(namespace)/\(type.name)/\(name)"
         }
         return "/v1/\(type.name)/\(name)"
