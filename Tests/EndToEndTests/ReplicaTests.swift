@@ -4,8 +4,10 @@ import HearthCore
 import HearthTestSupport
 import Testing
 
-@Suite("Several replicas on one PostgreSQL database", .serialized)
-struct ReplicaTests {
+/// Several replicas on one PostgreSQL database. Part of the serialized end-to-end suite: on
+/// Linux, a child spawned while another runs can inherit the descriptor Foundation's `Process`
+/// watches for that other child's exit, so these tests never spawn servers concurrently.
+extension EndToEndTests {
     static func waitForObservedVersion(_ client: HearthClient, _ name: String, _ version: Int64, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -17,7 +19,7 @@ struct ReplicaTests {
         throw TestSupportFailure("namespace \(name) was never reconciled at version \(version)")
     }
 
-    @Test("watches see other replicas' writes, and a controller moves on when its replica dies")
+    @Test("replicas on one PostgreSQL: watches see other replicas' writes, and a controller moves on when its replica dies")
     func failover() async throws {
         guard Backend.enabled.contains(.postgres) else { return }
         let database = try await TestPostgres.createDatabase()
