@@ -32,7 +32,25 @@ struct Migration: Sendable {
                 "CREATE INDEX changes_created ON changes (created_ms)",
                 "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            description: "private records (credentials, sessions, API keys, signing keys), audit log",
+            sqlite: [
+                "CREATE TABLE records (kind TEXT NOT NULL, key TEXT NOT NULL, subject TEXT NOT NULL, value TEXT NOT NULL, expires_ms INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID",
+                "CREATE INDEX records_subject ON records (kind, subject)",
+                "CREATE INDEX records_expiry ON records (expires_ms) WHERE expires_ms IS NOT NULL",
+                "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)",
+                "CREATE INDEX audit_at ON audit_log (at_ms)",
+            ],
+            postgres: [
+                #"CREATE TABLE records (kind TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, subject TEXT COLLATE "C" NOT NULL, value TEXT NOT NULL, expires_ms BIGINT, PRIMARY KEY (kind, key))"#,
+                "CREATE INDEX records_subject ON records (kind, subject)",
+                "CREATE INDEX records_expiry ON records (expires_ms) WHERE expires_ms IS NOT NULL",
+                "CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)",
+                "CREATE INDEX audit_at ON audit_log (at_ms)",
+            ]
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

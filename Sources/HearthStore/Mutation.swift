@@ -28,3 +28,11 @@ public enum MutationOutcome: Sendable {
     /// Everything deleted, the target last.
     case deleted([Resource])
 }
+
+extension MutationOutcome {
+    /// The HTTP status that answers this outcome: 201 for a creation, else 200.
+    public var httpStatus: Int {
+        if case .created = self { return 201 }
+        return 200
+    }
+}

@@ -12,8 +12,8 @@ import PostgresNIO
 /// announced with `NOTIFY hearth_changes`; a one-second poll covers a lost listener connection.
 final class PostgresBackend: StoreBackend {
     let name = "postgres"
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
     static let channel = "hearth_changes"
 
     init(url: String, logger: Logger) throws {
@@ -207,15 +207,15 @@ final class PostgresBackend: StoreBackend {
 
 /// The write transaction of ``PostgresBackend``: one leased connection inside BEGIN ... COMMIT.
 final class PostgresTransaction: StoreTransaction {
-    private let connection: PostgresConnection
-    private let logger: Logger
+    let connection: PostgresConnection
+    let logger: Logger
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
 
-    private func run(_ query: PostgresQuery) async throws {
+    func run(_ query: PostgresQuery) async throws {
         try await connection.query(query, logger: logger)
     }
 

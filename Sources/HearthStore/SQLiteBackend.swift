@@ -147,7 +147,7 @@ final class SQLiteBackend: StoreBackend {
 
     /// Checks out a read connection for the duration of `body`; reads run on the calling thread
     /// (they are served from SQLite's page cache and take microseconds).
-    private func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let connection = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
         defer {
             readers.withLock { idle in
@@ -160,7 +160,7 @@ final class SQLiteBackend: StoreBackend {
 
 /// The write transaction of ``SQLiteBackend``; runs only inside the writer loop.
 final class SQLiteTransaction: StoreTransaction {
-    private let db: SQLiteConnection
+    let db: SQLiteConnection
 
     init(connection: SQLiteConnection) {
         db = connection

@@ -113,6 +113,7 @@ public final class Store: Service {
                     if Task.isCancelled { return }
                     do {
                         try await self.compact()
+                        try await self.pruneRecords()
                     } catch {
                         self.logger.warning("change log compaction failed", metadata: ["error": "\(error)"])
                     }
@@ -209,11 +210,55 @@ public final class Store: Service {
     // MARK: Writes
 
     /// Applies a mutation atomically; returns once it is durably committed.
-    public func mutate(_ mutation: Mutation) async throws -> MutationOutcome {
+    ///
+    /// With `audit`, the entry is appended in the same transaction, whether the mutation is applied
+    /// or refused, with the outcome's HTTP status: an acknowledged change always has its record.
+    public func mutate(_ mutation: Mutation, audit: AuditEntry? = nil) async throws -> MutationOutcome {
         try await timed("write") {
-            try await submit(writesResources: true) { [engine] transaction, revisions, events in
+            try await submit(writesResources: true, audit: audit) { [engine] transaction, revisions, events in
                 try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
             }
+        }
+    }
+
+    // MARK: Private records and the audit trail
+
+    /// A private record (see ``StoredRecord``), as last committed.
+    public func record(_ kind: String, _ key: String) async throws -> StoredRecord? {
+        try await timed("get") { try await backend.record(kind: kind, key: key) }
+    }
+
+    /// The records of `kind`, all or those held by `subject`, in key order.
+    public func records(_ kind: String, subject: String? = nil) async throws -> [StoredRecord] {
+        try await timed("list") { try await backend.records(kind: kind, subject: subject) }
+    }
+
+    /// Runs `body` in one transaction of the writer and returns once it is committed.
+    public func updateRecords<T: Sendable>(_ body: @escaping @Sendable (RecordWriter) async throws -> T) async throws -> T {
+        try await timed("write") {
+            try await submit { transaction, _, _ in try await body(RecordWriter(transaction: transaction)) }
+        }
+    }
+
+    /// Appends entries to the audit trail; returns once they are committed.
+    public func appendAudit(_ entries: [AuditEntry]) async throws {
+        try await updateRecords { writer in
+            for entry in entries { try await writer.appendAudit(entry) }
+        }
+    }
+
+    /// Audit entries matching `query`, newest first.
+    public func auditLog(_ query: AuditQuery) async throws -> [AuditEntry] {
+        try await timed("list") { try await backend.audit(query) }
+    }
+
+    /// Deletes expired records and audit entries older than the retention.
+    public func pruneRecords(auditRetention: Duration? = nil) async throws {
+        let now = MutationEngine.nowMillis()
+        let cutoff = now - Int64((auditRetention ?? configuration.auditRetention).secondsDouble * 1000)
+        try await submit { transaction, _, _ in
+            _ = try await transaction.pruneRecords(expiredBefore: now)
+            _ = try await transaction.pruneAudit(olderThanMillis: cutoff)
         }
     }
 
@@ -237,12 +282,12 @@ public final class Store: Service {
     }
 
     private func submit<T: Sendable>(
-        writesResources: Bool = false,
+        writesResources: Bool = false, audit: AuditEntry? = nil,
         _ body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> T
     ) async throws -> T {
         guard isReady else { throw HearthError(.unavailable, "the store is not ready or is shutting down") }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let write = PendingWrite(writesResources: writesResources, body: { try await body($0, $1, &$2) }, continuation: continuation)
+            let write = PendingWrite(writesResources: writesResources, audit: audit, body: { try await body($0, $1, &$2) }, continuation: continuation)
             let accepted = queue.withLock { pending -> Bool in
                 if state.withLock({ $0.stopped }) { return false }
                 pending.append(write)
@@ -290,10 +335,18 @@ public final class Store: Service {
                         let value = try await write.body(transaction, revisions, &writeEvents)
                         results.append(.success(value))
                         events += writeEvents
+                        if var entry = write.audit {
+                            entry.status = (value as? MutationOutcome)?.httpStatus ?? 200
+                            try await Self.append(entry, in: transaction)
+                        }
                     } catch let error as HearthError {
                         // Refused before it wrote anything (see MutationEngine): the rest commits.
                         revisions.reset(to: mark)
                         results.append(.failure(error))
+                        if var entry = write.audit {
+                            entry.status = error.code.status
+                            try await Self.append(entry, in: transaction)
+                        }
                     }
                 }
                 if revisions.dirty, let revision = revisions.current {
@@ -313,6 +366,10 @@ public final class Store: Service {
         for (write, result) in zip(batch, results) {
             write.continuation.resume(with: result)
         }
+    }
+
+    private static func append(_ entry: AuditEntry, in transaction: any StoreTransaction) async throws {
+        try await transaction.appendAudit(entry, atMillis: MutationEngine.nowMillis(), encoded: String(decoding: try APIJSON.encode(entry), as: UTF8.self))
     }
 
     private func timed<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
@@ -335,6 +392,8 @@ public final class Store: Service {
 /// A write waiting for the writer loop.
 struct PendingWrite: Sendable {
     let writesResources: Bool
+    /// Appended with the write's outcome, in the same transaction.
+    let audit: AuditEntry?
     let body: @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
 }

@@ -23,4 +23,10 @@ protocol StoreBackend: Sendable {
     func revisions() async throws -> (current: Int64, compacted: Int64)
     /// A cheap round trip for `/readyz`.
     func ping() async throws
+
+    func record(kind: String, key: String) async throws -> StoredRecord?
+    /// Records of `kind`, all or those held by `subject`, in key order.
+    func records(kind: String, subject: String?) async throws -> [StoredRecord]
+    /// Audit entries matching `query`, newest first.
+    func audit(_ query: AuditQuery) async throws -> [AuditEntry]
 }

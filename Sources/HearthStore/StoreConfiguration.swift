@@ -14,11 +14,14 @@ public struct StoreConfiguration: Sendable {
     /// Events a watcher may have unread before the server ends its watch (it resumes by revision).
     public var watchBufferLimit: Int
     public var heartbeatInterval: Duration
+    /// How long audit entries are kept (pruned with the change log's compaction).
+    public var auditRetention: Duration
 
     public init(
         backend: Backend, changeRetention: Duration = .seconds(3600), compactionInterval: Duration = .seconds(300),
-        watchBufferLimit: Int = 1024, heartbeatInterval: Duration = .seconds(15)
+        watchBufferLimit: Int = 1024, heartbeatInterval: Duration = .seconds(15), auditRetention: Duration = .seconds(90 * 86_400)
     ) {
+        self.auditRetention = auditRetention
         self.backend = backend
         self.changeRetention = changeRetention
         self.compactionInterval = compactionInterval

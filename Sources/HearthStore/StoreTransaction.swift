@@ -20,4 +20,16 @@ protocol StoreTransaction: AnyObject {
     func releaseLease(name: String, holder: String) async throws
     /// Deletes change-log entries older than the cutoff; returns the new compacted revision.
     func compactChanges(olderThanMillis cutoff: Int64) async throws -> Int64
+
+    /// A private record, locked against other writers until the transaction ends.
+    func record(kind: String, key: String) async throws -> StoredRecord?
+    func putRecord(_ record: StoredRecord) async throws
+    func deleteRecord(kind: String, key: String) async throws
+    /// Deletes every record of `kind` held by `subject`; returns how many.
+    func deleteRecords(kind: String, subject: String) async throws -> Int
+    /// Deletes records whose expiry is before `cutoff`; returns how many.
+    func pruneRecords(expiredBefore cutoff: Int64) async throws -> Int
+    func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws
+    /// Deletes audit entries older than the cutoff; returns how many.
+    func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int
 }

@@ -101,35 +101,36 @@ public struct PolicyEvaluator: Sendable {
         return .denied(reason: "no role binding allows \(principal) to \(request)")
     }
 
-    /// True if `principal` has any grant in `namespace`: a namespace binding there, or any
-    /// cluster binding. Callers for whom this is false should be told a namespace's resources do
-    /// not exist (404) rather than that they are forbidden (403), so that namespace names do not
-    /// leak.
+    /// True if `principal` may know that `namespace` exists: it has a namespace binding there,
+    /// or a grant to read the namespace object. Callers for whom this is false should be told a
+    /// namespace's resources do not exist (404) rather than that they are forbidden (403), so that
+    /// namespace names do not leak. A cluster binding that grants something unrelated (say,
+    /// creating namespaces) does not make every namespace visible.
     public func canSeeNamespace(_ principal: Principal, _ namespace: String) -> Bool {
         var found = false
         forEachSubject(of: principal) { grants in
-            if !grants.cluster.isEmpty || grants.byNamespace[namespace] != nil {
+            if grants.byNamespace[namespace] != nil {
                 found = true
                 return false
             }
             return true
         }
-        return found
+        if found { return true }
+        return decide(principal, AccessRequest(verb: Verbs.get, resource: BuiltinTypes.namespaceTypeName, name: namespace)).isAllowed
     }
 
-    /// The namespaces `principal` can see (see ``canSeeNamespace(_:_:)``).
+    /// The namespaces `principal` can see (see ``canSeeNamespace(_:_:)``): every one when a
+    /// cluster binding lets it list namespaces, else those it has namespace bindings in.
     public func visibleNamespaces(_ principal: Principal) -> NamespaceVisibility {
+        if decide(principal, AccessRequest(verb: Verbs.list, resource: BuiltinTypes.namespaceTypeName)).isAllowed {
+            return .all
+        }
         var namespaces: Set<String> = []
-        var all = false
         forEachSubject(of: principal) { grants in
-            if !grants.cluster.isEmpty {
-                all = true
-                return false
-            }
             namespaces.formUnion(grants.byNamespace.keys)
             return true
         }
-        return all ? .all : .only(namespaces)
+        return .only(namespaces)
     }
 
     /// The role called `name`, built-in or user-defined.

@@ -1,0 +1,117 @@
+import Foundation
+import HearthCore
+
+extension SQLiteBackend {
+    func record(kind: String, key: String) async throws -> StoredRecord? {
+        try withReader { db in try SQLiteRecords.fetch(db, kind: kind, key: key) }
+    }
+
+    func records(kind: String, subject: String?) async throws -> [StoredRecord] {
+        try withReader { db in
+            var sql = "SELECT kind, key, subject, value, expires_ms FROM records WHERE kind = ?"
+            var bindings: [SQLiteValue] = [.text(kind)]
+            if let subject {
+                sql += " AND subject = ?"
+                bindings.append(.text(subject))
+            }
+            return try db.rows(sql + " ORDER BY key", bindings, SQLiteRecords.row)
+        }
+    }
+
+    func audit(_ query: AuditQuery) async throws -> [AuditEntry] {
+        var conditions: [String] = []
+        var bindings: [SQLiteValue] = []
+        for (column, value) in [
+            ("principal", query.principal), ("verb", query.verb), ("resource", query.resource), ("namespace", query.namespace),
+            ("decision", query.decision),
+        ] {
+            if let value {
+                conditions.append("\(column) = ?")
+                bindings.append(.text(value))
+            }
+        }
+        if let since = query.sinceMillis {
+            conditions.append("at_ms >= ?")
+            bindings.append(.int(since))
+        }
+        if let until = query.untilMillis {
+            conditions.append("at_ms < ?")
+            bindings.append(.int(until))
+        }
+        if let before = query.beforeID {
+            conditions.append("id < ?")
+            bindings.append(.int(before))
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        bindings.append(.int(Int64(query.limit)))
+        return try withReader { db in
+            try db.rows("SELECT id, data FROM audit_log\(filter) ORDER BY id DESC LIMIT ?", bindings) { row in
+                try AuditCodec.decode(row.text(1), id: row.int(0))
+            }
+        }
+    }
+}
+
+extension SQLiteTransaction {
+    func record(kind: String, key: String) async throws -> StoredRecord? {
+        try SQLiteRecords.fetch(db, kind: kind, key: key)
+    }
+
+    func putRecord(_ record: StoredRecord) async throws {
+        try db.query(
+            "INSERT OR REPLACE INTO records (kind, key, subject, value, expires_ms) VALUES (?, ?, ?, ?, ?)",
+            [.text(record.kind), .text(record.key), .text(record.subject), .text(record.value), record.expiresAtMillis.map { .int($0) } ?? .null])
+    }
+
+    func deleteRecord(kind: String, key: String) async throws {
+        try db.query("DELETE FROM records WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+    }
+
+    func deleteRecords(kind: String, subject: String) async throws -> Int {
+        try db.query("DELETE FROM records WHERE kind = ? AND subject = ?", [.text(kind), .text(subject)])
+        return db.changes
+    }
+
+    func pruneRecords(expiredBefore cutoff: Int64) async throws -> Int {
+        try db.query("DELETE FROM records WHERE expires_ms IS NOT NULL AND expires_ms < ?", [.int(cutoff)])
+        return db.changes
+    }
+
+    func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws {
+        try db.query(
+            "INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .int(atMillis), .text(entry.principal), .text(entry.verb), .text(entry.resource), .text(entry.namespace ?? ""),
+                .text(entry.decision), .text(encoded),
+            ])
+    }
+
+    func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {
+        try db.query("DELETE FROM audit_log WHERE at_ms < ?", [.int(cutoff)])
+        return db.changes
+    }
+}
+
+enum SQLiteRecords {
+    static func fetch(_ db: SQLiteConnection, kind: String, key: String) throws -> StoredRecord? {
+        try db.rows("SELECT kind, key, subject, value, expires_ms FROM records WHERE kind = ? AND key = ?", [.text(kind), .text(key)], row).first
+    }
+
+    static func row(_ row: SQLiteRow) -> StoredRecord {
+        StoredRecord(
+            kind: row.text(0), key: row.text(1), subject: row.text(2), value: row.text(3), expiresAtMillis: row.isNull(4) ? nil : row.int(4))
+    }
+}
+
+/// Audit entries are stored in the API's JSON encoding; the id is the row's.
+enum AuditCodec {
+    static func decode(_ text: String, id: Int64) throws -> AuditEntry {
+        do {
+            var entry = try JSONDecoder().decode(AuditEntry.self, from: Data(text.utf8))
+            entry.id = id
+            return entry
+        } catch {
+            throw StoreError("stored audit entry is not readable: \(error)")
+        }
+    }
+}
