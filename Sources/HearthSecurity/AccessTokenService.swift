@@ -24,6 +24,8 @@ public struct AccessTokenService: Sendable {
     public let signingKey: SigningKey
     /// Older keys whose tokens are still accepted; only their public halves are used.
     public let verificationKeys: [SigningKey]
+    /// Other signers' public keys (other replicas, or keys retired elsewhere) whose tokens are accepted.
+    public let publicKeys: [VerificationKey]
     /// How far `exp` and `nbf` may be off, for clock skew between machines.
     public let leeway: Duration
 
@@ -38,7 +40,8 @@ public struct AccessTokenService: Sendable {
     /// - Throws: `HearthError(.invalid)` for an empty cluster id, a negative leeway, or two
     ///   different keys with the same id.
     public init(
-        clusterID: String, signingKey: SigningKey, verificationKeys: [SigningKey] = [], leeway: Duration = .seconds(30)
+        clusterID: String, signingKey: SigningKey, verificationKeys: [SigningKey] = [], publicKeys: [VerificationKey] = [],
+        leeway: Duration = .seconds(30)
     ) async throws {
         guard !clusterID.isEmpty else { throw HearthError(.invalid, "the cluster id of access tokens must not be empty") }
         guard leeway >= .zero else { throw HearthError(.invalid, "the leeway of access tokens must not be negative") }
@@ -57,19 +60,33 @@ public struct AccessTokenService: Sendable {
         for key in older {
             await keys.add(eddsa: EdDSA.PublicKey(backing: key.privateKey.publicKey), kid: JWKIdentifier(string: key.id))
         }
+        var others: [VerificationKey] = []
+        var seenPublic: [String: Data] = seen.mapValues(\.rawPublicKey)
+        for key in publicKeys {
+            if let known = seenPublic[key.id] {
+                guard known == key.rawPublicKey else { throw HearthError(.invalid, "two signing keys have the id '\(key.id)'") }
+                continue
+            }
+            seenPublic[key.id] = key.rawPublicKey
+            others.append(key)
+            let backing = try Curve25519.Signing.PublicKey(rawRepresentation: key.rawPublicKey)
+            await keys.add(eddsa: EdDSA.PublicKey(backing: backing), kid: JWKIdentifier(string: key.id))
+        }
+        self.publicKeys = others
         self.clusterID = clusterID
         self.signingKey = signingKey
         self.verificationKeys = older
         self.leeway = leeway
         self.keys = keys
-        self.keyIDs = Set(seen.keys)
+        self.keyIDs = Set(seenPublic.keys)
     }
 
     /// A service that signs with `newKey` and still accepts tokens signed by this one's keys.
     /// - Throws: `HearthError(.invalid)` when `newKey` has the id of a different known key.
     public func rotated(newKey: SigningKey) async throws -> AccessTokenService {
         try await AccessTokenService(
-            clusterID: clusterID, signingKey: newKey, verificationKeys: [signingKey] + verificationKeys, leeway: leeway)
+            clusterID: clusterID, signingKey: newKey, verificationKeys: [signingKey] + verificationKeys, publicKeys: publicKeys,
+            leeway: leeway)
     }
 
     /// Signs a new token for `subject` in the session `sessionID`, valid from `now` (whole seconds)
@@ -134,7 +151,7 @@ public struct AccessTokenService: Sendable {
     /// The public keys as a JSON Web Key Set: `{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": ...,
     /// "kid": ..., "alg": "EdDSA", "use": "sig"}, ...]}`, the current key first.
     public func jwks() -> JSONValue {
-        .object(["keys": .array(([signingKey] + verificationKeys).map(\.publicJWK))])
+        .object(["keys": .array(([signingKey] + verificationKeys).map(\.publicJWK) + publicKeys.map(\.publicJWK))])
     }
 
     /// Checks the token's shape and header before any key is used, and returns its `kid`.

@@ -26,8 +26,8 @@ public struct ServerIdentity: Sendable {
                 privateKeyPEM: String(contentsOfFile: caKeyPath, encoding: .utf8))
         } else {
             authority = try CertificateAuthority.generate(clusterName: clusterName)
-            try write(authority.privateKeyPEM, to: caKeyPath, mode: 0o600)
-            try write(try authority.certificatePEM, to: caPath, mode: 0o644)
+            try SecretFile.write(authority.privateKeyPEM, to: caKeyPath, mode: 0o600)
+            try SecretFile.write(try authority.certificatePEM, to: caPath, mode: 0o644)
         }
 
         let serverPath = dataDirectory + "/server.pem"
@@ -44,8 +44,8 @@ public struct ServerIdentity: Sendable {
         }
         let issued = try authority.issueServerCertificate(dnsNames: dnsNames, ipAddresses: ipAddresses)
         let chain = issued.certificatePEM + "\n" + (try authority.certificatePEM)
-        try write(issued.privateKeyPEM, to: serverKeyPath, mode: 0o600)
-        try write(chain, to: serverPath, mode: 0o644)
+        try SecretFile.write(issued.privateKeyPEM, to: serverKeyPath, mode: 0o600)
+        try SecretFile.write(chain, to: serverPath, mode: 0o644)
         return ServerIdentity(authority: authority, serverCertificateChainPEM: chain, serverPrivateKeyPEM: issued.privateKeyPEM, caPath: caPath)
     }
 
@@ -66,20 +66,5 @@ public struct ServerIdentity: Sendable {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         if bytes == Array(repeating: 0, count: 15) + [1] { return "::1" }
         return stride(from: 0, to: bytes.count, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":")
-    }
-
-    /// Writes a file atomically with the given mode (created with it, so a key is never readable by others).
-    static func write(_ text: String, to path: String, mode: mode_t) throws {
-        let temporary = path + ".tmp"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw HearthError(.internalError, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
-        close(fd)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            throw HearthError(.internalError, "cannot write \(path)")
-        }
     }
 }

@@ -43,16 +43,7 @@ public struct SigningKey: Sendable, Hashable, Codable, CustomStringConvertible {
     public var rawPublicKey: Data { privateKey.publicKey.rawRepresentation }
 
     /// The public key as a JSON Web Key (`kty` OKP, `crv` Ed25519, `alg` EdDSA, `use` sig).
-    public var publicJWK: JSONValue {
-        .object([
-            "kty": .string("OKP"),
-            "crv": .string("Ed25519"),
-            "x": .string(UnpaddedBase64.encode(rawPublicKey, alphabet: .url)),
-            "kid": .string(id),
-            "alg": .string("EdDSA"),
-            "use": .string("sig"),
-        ])
-    }
+    public var publicJWK: JSONValue { VerificationKey(self).publicJWK }
 
     /// The key as a JSON string, for storage; restore it with ``init(serialized:)``.
     public func serialized() -> String {

@@ -7,6 +7,26 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public let path: String
     public let permission: RoutePermission
     public let summary: String
+    /// The resource type a resource route serves when the path names it literally
+    /// (`/v1/namespaces`, `/v1/users`); nil when it comes from the `{type}` parameter.
+    public let resourceType: String?
 
     public var description: String { "\(method) \(path)" }
+
+    /// True for the methods that change something: their requests are audited.
+    public var isMutating: Bool { method != .get && method != .head && method != .options }
+
+    /// The API area for the audit trail: the path's segment after `/v1` (`auth`, `setup`, ...).
+    var area: String {
+        let segments = path.split(separator: "/")
+        if segments.first == "v1", segments.count > 1 { return String(segments[1]) }
+        return segments.first.map(String.init) ?? "/"
+    }
+
+    /// The action for the audit trail of a non-resource route: its last literal segment, or the
+    /// method (`login`, `logout`, `password`, `post`).
+    var action: String {
+        if let last = path.split(separator: "/").last, !last.hasPrefix("{"), path.split(separator: "/").count > 2 { return String(last) }
+        return method.rawValue.lowercased()
+    }
 }

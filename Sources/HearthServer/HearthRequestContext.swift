@@ -1,14 +1,23 @@
+import HearthCore
 import HearthSecurity
 import Hummingbird
 import NIOCore
+import Synchronization
 
-/// The context of one API request: Hummingbird's core context plus the request id and the
-/// peer address (which authentication will use).
+/// The context of one API request: Hummingbird's core context plus the request id, the peer
+/// address, who the caller is (set by ``AuthenticationMiddleware``) and what the request guard
+/// allowed (set by ``APIRouter`` before the handler runs).
 public struct HearthRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller's `X-Request-Id` if it sent a sane one, else a new id. Echoed on the response.
     public var requestID: String
     public let remoteAddress: SocketAddress?
+    /// Who the caller is, once authentication has run.
+    var identity: RequestIdentity = .anonymous
+    /// What the guard allowed this request; nil before it has run.
+    var access: RequestAccess?
+    /// Where the handler leaves what the audit entry of a mutating request needs.
+    var auditNote: AuditNote?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -21,5 +30,74 @@ public struct HearthRequestContext: RequestContext {
         guard let remoteAddress else { return false }
         if case .unixDomainSocket = remoteAddress { return true }
         return remoteAddress.ipAddress.map(IPAddressBytes.isLoopback) ?? false
+    }
+
+    /// The peer's address, for the audit trail and rate limits.
+    var sourceAddress: String {
+        guard let remoteAddress else { return "unknown" }
+        if case .unixDomainSocket = remoteAddress { return "unix" }
+        return remoteAddress.ipAddress ?? "unknown"
+    }
+
+    /// The authenticated principal, or anonymous.
+    var principal: Principal {
+        if case .authenticated(let caller) = identity { return caller.principal }
+        return .anonymous()
+    }
+}
+
+/// Who made a request, as ``AuthenticationMiddleware`` found.
+enum RequestIdentity: Sendable {
+    /// No credentials were presented.
+    case anonymous
+    case authenticated(Caller)
+    /// Credentials were presented and refused: the error says why (401).
+    case failed(HearthError)
+}
+
+/// An authenticated caller and how it proved it.
+struct Caller: Sendable {
+    enum Method: String, Sendable, Codable {
+        case accessToken = "access-token"
+        case apiKey = "api-key"
+    }
+
+    let principal: Principal
+    let method: Method
+    /// The session id (access token) or key id (API key).
+    let credentialID: String
+    /// When the access token expires (nil for API keys).
+    let expiresAt: String?
+}
+
+/// What the guard allowed a request to do.
+struct RequestAccess: Sendable {
+    let principal: Principal
+    /// Why it was allowed (the grant), for the audit trail.
+    let reason: String
+    /// A list the caller may see only the public items of.
+    var publicOnly = false
+    /// A namespace list the caller may see only its visible namespaces of.
+    var visibleOnly = false
+}
+
+/// Filled by a handler, read by ``APIRouter`` after it: whether the handler already committed the
+/// audit entry with its write, and who and what it was about (a login names the account tried).
+final class AuditNote: Sendable {
+    private let state = Mutex<(recorded: Bool, principal: String?, name: String?)>((false, nil, nil))
+
+    var recorded: Bool {
+        get { state.withLock { $0.recorded } }
+        set { state.withLock { $0.recorded = newValue } }
+    }
+
+    var principal: String? {
+        get { state.withLock { $0.principal } }
+        set { state.withLock { $0.principal = newValue } }
+    }
+
+    var name: String? {
+        get { state.withLock { $0.name } }
+        set { state.withLock { $0.name = newValue } }
     }
 }

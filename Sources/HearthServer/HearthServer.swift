@@ -23,17 +23,14 @@ public struct HearthServer: Sendable {
     public let identity: ServerIdentity
     public let controllers: ControllerManager
     public let metrics: PrometheusCollectorRegistry
+    let directory: AccessDirectory
+    let identityService: IdentityService
     let logger: Logger
 
     public init(
         configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) throws {
-        guard IPAddressBytes.isLoopback(configuration.host) else {
-            throw HearthError(
-                .badRequest,
-                "--listen \(configuration.host): until identity and access control are configured, hearth serves loopback addresses only (127.0.0.1, ::1, localhost)")
-        }
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -52,14 +49,19 @@ public struct HearthServer: Sendable {
             dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips)
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
+        directory = AccessDirectory(store: store, logger: logger)
+        identityService = IdentityService(store: store, directory: directory, configuration: configuration, logger: logger)
     }
 
     /// The router with every route, and the list of routes (for the OpenAPI check).
-    public func makeRouter(requestGuard: any RequestGuard = LoopbackGuard()) throws -> (Router<HearthRequestContext>, [APIRoute]) {
+    public func makeRouter() throws -> (Router<HearthRequestContext>, [APIRoute]) {
         let router = Router(context: HearthRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
-        let api = APIRouter(router: router, requestGuard: requestGuard)
+        router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory))
+        let audit = AuditTrail(store: store)
+        let requestGuard = PolicyGuard(directory: directory, store: store, registry: registry, audit: audit)
+        let api = APIRouter(router: router, requestGuard: requestGuard, audit: audit)
         let store = self.store
         let fingerprint = try identity.authority.fingerprint
         let caPEM = try identity.authority.certificatePEM
@@ -71,7 +73,11 @@ public struct HearthServer: Sendable {
             },
             caPEM: caPEM, openAPI: { openAPI }
         ).register(on: api)
-        ResourceRoutes(store: store, registry: registry, maxBodyBytes: configuration.maxBodyBytes, watchHeartbeat: configuration.heartbeatInterval)
+        ResourceRoutes(
+            store: store, registry: registry, directory: directory, identity: identityService, audit: audit,
+            maxBodyBytes: configuration.maxBodyBytes, watchHeartbeat: configuration.heartbeatInterval
+        ).register(on: api)
+        IdentityRoutes(identity: identityService, directory: directory, store: store, maxBodyBytes: configuration.maxBodyBytes)
             .register(on: api)
         return (router, api.routes)
     }
@@ -94,7 +100,7 @@ public struct HearthServer: Sendable {
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
-            services: [store, controllers],
+            services: [store, controllers, directory, identityService],
             onServerRunning: onServerRunning,
             logger: logger)
     }

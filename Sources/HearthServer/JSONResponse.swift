@@ -44,6 +44,27 @@ enum JSONResponse {
         }
     }
 
+    /// Collects and parses the body as `T`; a missing or mistyped field answers 422 naming it.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let value = try await body(of: request, limit: limit)
+        guard case .object = value else { throw HearthError(.badRequest, "the request body must be a JSON object") }
+        do {
+            return try JSONDecoder().decode(T.self, from: APIJSON.encode(value))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw HearthError.invalid([FieldViolation(field: fieldPath(context.codingPath + [key]), reason: "is required")])
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw HearthError.invalid([FieldViolation(field: fieldPath(context.codingPath), reason: "must be \(expected == String.self ? "a string" : "of type \(expected)")")])
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw HearthError.invalid([FieldViolation(field: fieldPath(context.codingPath), reason: "must not be null")])
+        } catch {
+            throw HearthError(.badRequest, "the request body cannot be read: \(describe(error))")
+        }
+    }
+
+    private static func fieldPath(_ path: [any CodingKey]) -> String {
+        path.map(\.stringValue).joined(separator: ".")
+    }
+
     private static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
             let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String

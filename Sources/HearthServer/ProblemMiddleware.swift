@@ -26,6 +26,12 @@ struct ProblemMiddleware: RouterMiddleware {
             if hearthError.code == .methodNotAllowed, let allow = (error as? HTTPError)?.headers[.allow] {
                 headers[.allow] = allow
             }
+            if hearthError.code == .unauthorized {
+                headers[.wwwAuthenticate] = #"Bearer realm="hearth""#
+            }
+            if hearthError.code == .tooManyRequests {
+                headers[.retryAfter] = "10"
+            }
             response = ProblemDetails(error: hearthError, instance: request.uri.path, requestID: context.requestID).response(headers: headers)
         }
         response.headers[.init("X-Request-Id")!] = context.requestID

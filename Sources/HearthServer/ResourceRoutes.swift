@@ -8,6 +8,9 @@ import Hummingbird
 struct ResourceRoutes: Sendable {
     let store: Store
     let registry: TypeRegistry
+    let directory: AccessDirectory
+    let identity: IdentityService
+    let audit: AuditTrail
     let maxBodyBytes: Int
     let watchHeartbeat: Duration
 
@@ -44,30 +47,57 @@ struct ResourceRoutes: Sendable {
         // The namespaces type has paths of its own: under the `namespaces` segment, the router
         // does not fall back to `/v1/{type}`.
         let namespaces = BuiltinTypes.namespaceTypeName
-        api.add(.get, "/v1/namespaces", permission: .resource(.list), summary: "List (or watch) namespaces") {
+        api.add(.get, "/v1/namespaces", permission: .resource(.list), resourceType: namespaces, summary: "List (or watch) namespaces") {
             try await list($0, $1, namespaced: false, fixedType: namespaces)
         }
-        api.add(.post, "/v1/namespaces", permission: .resource(.create), summary: "Create a namespace") {
+        api.add(.post, "/v1/namespaces", permission: .resource(.create), resourceType: namespaces, summary: "Create a namespace") {
             try await create($0, $1, namespaced: false, fixedType: namespaces)
         }
-        api.add(.get, "/v1/namespaces/{namespace}", permission: .resource(.get), summary: "Read a namespace") {
+        api.add(.get, "/v1/namespaces/{namespace}", permission: .resource(.get), resourceType: namespaces, summary: "Read a namespace") {
             try await get($0, $1, namespaced: false, fixedType: namespaces)
         }
-        api.add(.put, "/v1/namespaces/{namespace}", permission: .resource(.update), summary: "Create or replace a namespace") {
+        api.add(.put, "/v1/namespaces/{namespace}", permission: .resource(.update), resourceType: namespaces, summary: "Create or replace a namespace") {
             try await put($0, $1, namespaced: false, fixedType: namespaces)
         }
-        api.add(.patch, "/v1/namespaces/{namespace}", permission: .resource(.patch), summary: "Merge-patch a namespace") {
+        api.add(.patch, "/v1/namespaces/{namespace}", permission: .resource(.patch), resourceType: namespaces, summary: "Merge-patch a namespace") {
             try await patch($0, $1, namespaced: false, fixedType: namespaces)
         }
-        api.add(.delete, "/v1/namespaces/{namespace}", permission: .resource(.delete), summary: "Delete a namespace (only when empty, or with ?cascade=true)") {
+        api.add(.delete, "/v1/namespaces/{namespace}", permission: .resource(.delete), resourceType: namespaces, summary: "Delete a namespace (only when empty, or with ?cascade=true)") {
             try await delete($0, $1, namespaced: false, fixedType: namespaces)
         }
         // A namespace's own status: `/v1/namespaces/{ns}/status` would otherwise read as a type.
-        api.add(.put, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), summary: "Replace the status of a namespace") {
-            try await putStatus($0, $1, namespaced: false, merge: false, fixedType: BuiltinTypes.namespaceTypeName)
+        api.add(.put, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), resourceType: namespaces, summary: "Replace the status of a namespace") {
+            try await putStatus($0, $1, namespaced: false, merge: false, fixedType: namespaces)
         }
-        api.add(.patch, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), summary: "Merge-patch the status of a namespace") {
-            try await putStatus($0, $1, namespaced: false, merge: true, fixedType: BuiltinTypes.namespaceTypeName)
+        api.add(.patch, "/v1/namespaces/{namespace}/status", permission: .resource(.updateStatus), resourceType: namespaces, summary: "Merge-patch the status of a namespace") {
+            try await putStatus($0, $1, namespaced: false, merge: true, fixedType: namespaces)
+        }
+        // Users have literal paths too (for POST /v1/users with a password, and
+        // /v1/users/{name}/password), so every user route is registered under them.
+        let users = IdentityTypes.usersTypeName
+        api.add(.get, "/v1/users", permission: .resource(.list), resourceType: users, summary: "List (or watch) users") {
+            try await list($0, $1, namespaced: false, fixedType: users)
+        }
+        api.add(.post, "/v1/users", permission: .resource(.create), resourceType: users, summary: "Create a user {username, password, displayName, email}") {
+            try await createUser($0, $1)
+        }
+        api.add(.get, "/v1/users/{name}", permission: .resource(.get), resourceType: users, summary: "Read a user") {
+            try await get($0, $1, namespaced: false, fixedType: users)
+        }
+        api.add(.put, "/v1/users/{name}", permission: .resource(.update), resourceType: users, summary: "Create or replace a user (without a password)") {
+            try await put($0, $1, namespaced: false, fixedType: users)
+        }
+        api.add(.patch, "/v1/users/{name}", permission: .resource(.patch), resourceType: users, summary: "Merge-patch a user (e.g. {\"spec\":{\"disabled\":true}})") {
+            try await patch($0, $1, namespaced: false, fixedType: users)
+        }
+        api.add(.delete, "/v1/users/{name}", permission: .resource(.delete), resourceType: users, summary: "Delete a user (its sessions, API keys and password go with it)") {
+            try await delete($0, $1, namespaced: false, fixedType: users)
+        }
+        api.add(.put, "/v1/users/{name}/status", permission: .resource(.updateStatus), resourceType: users, summary: "Replace the status of a user") {
+            try await putStatus($0, $1, namespaced: false, merge: false, fixedType: users)
+        }
+        api.add(.patch, "/v1/users/{name}/status", permission: .resource(.updateStatus), resourceType: users, summary: "Merge-patch the status of a user") {
+            try await putStatus($0, $1, namespaced: false, merge: true, fixedType: users)
         }
     }
 
@@ -131,6 +161,9 @@ struct ResourceRoutes: Sendable {
             options.namePrefix = prefix
         }
         if query["watch"].map(String.init) == "true" || query["watch"].map(String.init) == "1" {
+            if context.access?.publicOnly == true || context.access?.visibleOnly == true {
+                throw HearthError(.forbidden, "\(context.principal) may not watch \(type.name) here")
+            }
             let revision = try watchRevision(request)
             return try await WatchStream(store: store, options: options, heartbeat: watchHeartbeat).response(from: revision)
         }
@@ -143,7 +176,21 @@ struct ResourceRoutes: Sendable {
         if let token = query["continue"].map(String.init), !token.isEmpty {
             options.after = try ContinueToken.decode(token, type: type.name)
         }
-        let page = try await store.list(options)
+        let access = context.access
+        if access?.publicOnly == true {
+            options.selector = LabelSelector(
+                requirements: (options.selector?.requirements ?? []) + (try LabelSelector.parse("\(IdentityTypes.publicLabel)=true")).requirements)
+        }
+        var page = try await store.list(options)
+        if access?.visibleOnly == true {
+            let evaluator = directory.snapshot.evaluator
+            page.items.removeAll { !evaluator.canSeeNamespace(context.principal, $0.name) }
+        }
+        if access?.publicOnly == true, page.items.isEmpty, let namespace,
+            !directory.snapshot.evaluator.canSeeNamespace(context.principal, namespace)
+        {
+            throw HearthError(.notFound, "namespace '\(namespace)' not found")
+        }
         return try JSONResponse.make(
             ResourceList(type: type.name, items: page.items, revision: page.revision, continue: page.next.map { ContinueToken.encode($0) }))
     }
@@ -176,12 +223,16 @@ struct ResourceRoutes: Sendable {
             throw HearthError(.notFound, "\(type.name) are namespaced: POST to /v1/namespaces/{namespace}/\(type.name)")
         }
         let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
-        let write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: nil)
+        var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: nil)
+        if type.name == BuiltinTypes.namespaceTypeName { write = Self.withCreatorAsOwner(write, context.principal) }
         let key = ResourceKey(type: type.name, namespace: namespace ?? "", name: write.name!)
-        let outcome = try await store.mutate(.put(key, mode: .create, transform: { current in
-            try write.applied(to: current, key: key, owner: nil)
-        }))
-        return try Self.outcomeResponse(outcome, request: request)
+        context.auditNote?.name = key.name
+        let owner = context.principal.text
+        let finalWrite = write
+        let outcome = try await store.mutate(
+            .put(key, mode: .create, transform: { current in try finalWrite.applied(to: current, key: key, owner: owner) }),
+            audit: audit.mutationEntry(context: context, verb: Verbs.create, key: key))
+        return try await answer(outcome, request: request)
     }
 
     private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -190,11 +241,16 @@ struct ResourceRoutes: Sendable {
         let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
         var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: key.name)
         write.version = try Self.ifMatch(request) ?? write.version
+        let principal = context.principal
         let finalWrite = write
-        let outcome = try await store.mutate(.put(key, mode: .upsert, transform: { current in
-            try finalWrite.applied(to: current, key: key, owner: nil)
-        }))
-        return try Self.outcomeResponse(outcome, request: request)
+        let outcome = try await store.mutate(
+            .put(key, mode: .upsert, transform: { current in
+                // A namespace made by PUT is owned by its maker, as one made by POST.
+                let write = current == nil && type.name == BuiltinTypes.namespaceTypeName ? Self.withCreatorAsOwner(finalWrite, principal) : finalWrite
+                return try write.applied(to: current, key: key, owner: principal.text)
+            }),
+            audit: audit.mutationEntry(context: context, verb: Verbs.update, key: key))
+        return try await answer(outcome, request: request)
     }
 
     private func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -215,8 +271,8 @@ struct ResourceRoutes: Sendable {
             var write = try ResourceWrite.parse(merged, type: type, namespace: namespace, name: key.name)
             write.version = precondition ?? write.version
             return try write.applied(to: current, key: key, owner: nil)
-        }))
-        return try Self.outcomeResponse(outcome, request: request)
+        }), audit: audit.mutationEntry(context: context, verb: Verbs.patch, key: key))
+        return try await answer(outcome, request: request)
     }
 
     private func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -230,9 +286,10 @@ struct ResourceRoutes: Sendable {
             version = v
         }
         do {
-            let outcome = try await store.mutate(.delete(key, expectedVersion: version, cascade: cascade))
-            guard case .deleted(let resources) = outcome else { throw HearthError(.internalError, "unexpected outcome") }
-            return try JSONResponse.make(DeleteResult(deleted: resources, revision: resources.last?.revision ?? 0))
+            let outcome = try await store.mutate(
+                .delete(key, expectedVersion: version, cascade: cascade), audit: audit.mutationEntry(context: context, verb: Verbs.delete, key: key))
+            guard case .deleted = outcome else { throw HearthError(.internalError, "unexpected outcome") }
+            return try await answer(outcome, request: request)
         } catch let error as HearthError where error.code == .notFound {
             try await requireNamespace(namespace)
             throw error
@@ -263,11 +320,38 @@ struct ResourceRoutes: Sendable {
             }
             current.status = write.status
             return current
-        }))
-        return try Self.outcomeResponse(outcome, request: request)
+        }), audit: audit.mutationEntry(context: context, verb: Verbs.updateStatus, key: key))
+        return try await answer(outcome, request: request)
     }
 
     // MARK: Answers
+
+    /// The answer to a write; a write to an identity type waits until this replica's access
+    /// directory has it, so the caller's next request is decided with it.
+    func answer(_ outcome: MutationOutcome, request: Request) async throws -> Response {
+        let changed: [Resource] =
+            switch outcome {
+            case .created(let resource), .updated(let resource): [resource]
+            case .unchanged: []
+            case .deleted(let resources): resources
+            }
+        if let revision = changed.filter({ AccessDirectory.watchedTypes.contains($0.type) }).map(\.revision).max() {
+            await directory.waitUntilApplied(revision)
+        }
+        return try Self.outcomeResponse(outcome, request: request)
+    }
+
+    /// A namespace's write with `principal` added to its owners.
+    static func withCreatorAsOwner(_ write: ResourceWrite, _ principal: Principal) -> ResourceWrite {
+        guard let subject = principal.subject?.text else { return write }
+        var write = write
+        var spec = write.spec.objectValue ?? [:]
+        var owners = spec["owners"]?.arrayValue ?? []
+        if !owners.contains(.string(subject)) { owners.append(.string(subject)) }
+        spec["owners"] = .array(owners)
+        write.spec = .object(spec)
+        return write
+    }
 
     static func ifMatch(_ request: Request) throws -> Int64? {
         guard let value = request.headers[.ifMatch] else { return nil }

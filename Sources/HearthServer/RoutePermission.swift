@@ -1,26 +1,27 @@
 /// What a route requires of its caller. Every route declares one: ``APIRouter`` refuses to
 /// register a route without it, and the request guard checks it before the handler runs.
 public enum RoutePermission: Sendable, Hashable, CustomStringConvertible {
-    /// Anyone may call it: health, readiness, the OpenAPI document, the CA bundle.
+    /// Anyone may call it: health, readiness, the OpenAPI document, the CA bundle, login.
     case anonymous
-    /// Any authenticated caller.
+    /// Any authenticated caller (the handler may check more, e.g. "yourself or an admin").
     case authenticated
     /// A verb on the resource type (and namespace, and name) named by the path.
     case resource(ResourceVerb)
-    /// Cluster administrators only.
-    case clusterAdmin
+    /// A verb on an API area that is not a resource type (e.g. `list` on `audit`), granted by
+    /// roles like any resource.
+    case action(verb: String, resource: String)
 
     public var description: String {
         switch self {
         case .anonymous: "anonymous"
         case .authenticated: "authenticated"
         case .resource(let verb): "resource:\(verb.rawValue)"
-        case .clusterAdmin: "cluster-admin"
+        case .action(let verb, let resource): "\(verb):\(resource)"
         }
     }
 }
 
-/// The verbs of the resource API, as roles will name them.
+/// The verbs of the resource API, as roles name them.
 public enum ResourceVerb: String, Sendable, Hashable, CaseIterable {
     case get, list, watch, create, update, patch, delete
     case updateStatus = "update-status"

@@ -213,10 +213,15 @@ public final class Store: Service {
     ///
     /// With `audit`, the entry is appended in the same transaction, whether the mutation is applied
     /// or refused, with the outcome's HTTP status: an acknowledged change always has its record.
-    public func mutate(_ mutation: Mutation, audit: AuditEntry? = nil) async throws -> MutationOutcome {
+    ///
+    /// `records` are written in the same transaction when the mutation is applied (a new user
+    /// and its password hash, say), and not at all when it is refused.
+    public func mutate(_ mutation: Mutation, audit: AuditEntry? = nil, records: [StoredRecord] = []) async throws -> MutationOutcome {
         try await timed("write") {
             try await submit(writesResources: true, audit: audit) { [engine] transaction, revisions, events in
-                try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
+                let outcome = try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
+                for record in records { try await transaction.putRecord(record) }
+                return outcome
             }
         }
     }

@@ -1,0 +1,56 @@
+import HearthCore
+import HearthStore
+import Hummingbird
+
+/// Writes the audit trail: every mutating request (allowed or refused, with its outcome) and every
+/// denied request. Entries carry names and outcomes only, never a body, so never a secret.
+struct AuditTrail: Sendable {
+    let store: Store
+
+    /// The entry for a request, before its outcome is known.
+    func entry(
+        context: HearthRequestContext, verb: String, resource: String, namespace: String?, name: String?, decision: String, reason: String
+    ) -> AuditEntry {
+        AuditEntry(
+            principal: context.principal.text, source: context.sourceAddress, requestID: context.requestID, verb: verb, resource: resource,
+            namespace: namespace, name: name, decision: decision, reason: reason)
+    }
+
+    /// The entry a resource handler hands to ``Store/mutate(_:audit:)``, so that it commits with
+    /// the write. Marks the request's note as recorded.
+    func mutationEntry(context: HearthRequestContext, verb: String, key: ResourceKey) -> AuditEntry? {
+        guard let note = context.auditNote else { return nil }
+        note.recorded = true
+        return entry(
+            context: context, verb: verb, resource: key.type, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
+            decision: AuditEntry.allowed, reason: context.access?.reason ?? "")
+    }
+
+    /// Records a mutating request once its handler has answered.
+    func record(route: APIRoute, context: HearthRequestContext, note: AuditNote, status: Int) async throws {
+        var entry: AuditEntry
+        if case .resource(let verb) = route.permission {
+            let target = ResourceTarget(route: route, verb: verb, context: context)
+            entry = self.entry(
+                context: context, verb: target.verb, resource: target.type, namespace: target.namespace, name: note.name ?? target.name,
+                decision: AuditEntry.allowed, reason: context.access?.reason ?? "")
+        } else {
+            entry = self.entry(
+                context: context, verb: route.action, resource: route.area, namespace: nil, name: note.name ?? context.parameters.get("name"),
+                decision: status == 401 || status == 403 ? AuditEntry.denied : AuditEntry.allowed,
+                reason: context.access?.reason ?? "")
+        }
+        if let principal = note.principal { entry.principal = principal }
+        entry.status = status
+        try await store.appendAudit([entry])
+    }
+
+    /// Records a request the guard refused.
+    func denied(context: HearthRequestContext, verb: String, resource: String, namespace: String?, name: String?, error: HearthError) async {
+        var entry = self.entry(
+            context: context, verb: verb, resource: resource, namespace: namespace, name: name, decision: AuditEntry.denied,
+            reason: error.message)
+        entry.status = error.code.status
+        try? await store.appendAudit([entry])
+    }
+}

@@ -1,0 +1,86 @@
+import HearthCore
+import HearthStore
+import Hummingbird
+
+/// The request guard: authorization by roles and bindings (``PolicyEvaluator``), failing closed.
+///
+/// - Anonymous routes pass. Every other route needs an authenticated caller (401 otherwise).
+/// - A resource route is decided on its verb, type, namespace and name. A caller who cannot see the
+///   namespace (no binding there, no grant to read it) gets 404, so names do not leak; one who can
+///   gets 403.
+/// - A namespaced resource labelled `hearth.io/public=true` can be read by every authenticated
+///   caller; a list the caller may not make returns only such resources.
+/// - Listing namespaces returns the ones the caller can see.
+/// - Every refusal is written to the audit trail.
+struct PolicyGuard: RequestGuard {
+    let directory: AccessDirectory
+    let store: Store
+    let registry: TypeRegistry
+    let audit: AuditTrail
+
+    func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws -> RequestAccess {
+        if permission == .anonymous {
+            return RequestAccess(principal: context.principal, reason: "anonymous route")
+        }
+        let principal: Principal
+        switch context.identity {
+        case .authenticated(let caller):
+            principal = caller.principal
+        case .failed(let error):
+            await audit.denied(context: context, verb: route.action, resource: route.area, namespace: nil, name: nil, error: error)
+            throw error
+        case .anonymous:
+            let error = HearthError(.unauthorized, "authentication required: send 'Authorization: Bearer <access token or API key>' (see `hearth login`)")
+            await audit.denied(context: context, verb: route.action, resource: route.area, namespace: nil, name: nil, error: error)
+            throw error
+        }
+        let evaluator = directory.snapshot.evaluator
+        switch permission {
+        case .anonymous, .authenticated:
+            return RequestAccess(principal: principal, reason: "authenticated")
+        case .action(let verb, let resource):
+            let decision = evaluator.decide(principal, AccessRequest(verb: verb, resource: resource))
+            if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
+            let error = HearthError(.forbidden, "\(principal) may not \(verb) \(resource)")
+            await audit.denied(context: context, verb: verb, resource: resource, namespace: nil, name: nil, error: error)
+            throw error
+        case .resource(let verb):
+            let target = ResourceTarget(route: route, verb: verb, watch: ResourceTarget.isWatch(request), context: context)
+            return try await checkResource(target, principal: principal, evaluator: evaluator, context: context)
+        }
+    }
+
+    private func checkResource(
+        _ target: ResourceTarget, principal: Principal, evaluator: PolicyEvaluator, context: HearthRequestContext
+    ) async throws -> RequestAccess {
+        guard registry[target.type] != nil else {
+            throw HearthError(.notFound, "unknown resource type '\(target.type)'; GET /v1/resource-types lists them")
+        }
+        let decision = evaluator.decide(principal, target.accessRequest)
+        if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
+
+        // Listing namespaces shows the visible ones.
+        if target.type == BuiltinTypes.namespaceTypeName, target.verb == Verbs.list {
+            return RequestAccess(principal: principal, reason: "lists the namespaces the caller can see", visibleOnly: true)
+        }
+        if let namespace = target.namespace, target.type != BuiltinTypes.namespaceTypeName {
+            if target.verb == Verbs.get, let name = target.name,
+                let resource = try? await store.get(ResourceKey(type: target.type, namespace: namespace, name: name)),
+                resource.labels[IdentityTypes.publicLabel] == "true"
+            {
+                return RequestAccess(principal: principal, reason: "the resource is public")
+            }
+            if target.verb == Verbs.list {
+                return RequestAccess(principal: principal, reason: "lists the public resources", publicOnly: true)
+            }
+        }
+        let error: HearthError
+        if let namespace = target.scopeNamespace, !evaluator.canSeeNamespace(principal, namespace) {
+            error = HearthError(.notFound, "namespace '\(namespace)' not found")
+        } else {
+            error = HearthError(.forbidden, "\(principal) may not \(target.accessRequest)")
+        }
+        await audit.denied(context: context, verb: target.verb, resource: target.type, namespace: target.namespace, name: target.name, error: error)
+        throw error
+    }
+}
