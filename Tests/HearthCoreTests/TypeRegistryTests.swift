@@ -40,10 +40,11 @@ struct TypeRegistryTests {
         #expect(registry.all.map(\.name) == ["apples", "bananas", "mangos", "zebras"])
     }
 
-    @Test("the builtin registry has exactly the namespaces type")
+    @Test("the builtin registry has namespaces and the identity types")
     func builtin() throws {
         let registry = TypeRegistry.builtin
-        #expect(registry.all.map(\.name) == ["namespaces"])
+        #expect(
+            registry.all.map(\.name) == ["clusterrolebindings", "groups", "namespaces", "rolebindings", "roles", "serviceaccounts", "users"])
         let namespaces = try registry.require(BuiltinTypes.namespaceTypeName)
         #expect(namespaces.kind == "Namespace")
         #expect(namespaces.scope == .cluster)

@@ -12,6 +12,18 @@ import NIOCore
 struct APIFixture: Sendable {
     let client: any TestClientProtocol
     let server: HearthServer
+    /// The first admin's access token, made through the setup code as a user would.
+    let adminToken: String
+    let dataDirectory: String
+
+    static let adminPassword = "correct horse battery staple"
+
+    /// Whose credentials a request carries.
+    enum Credentials: Sendable {
+        case admin
+        case none
+        case bearer(String)
+    }
 
     static let logger: Logger = {
         var logger = Logger(label: "hearth-test")
@@ -32,8 +44,31 @@ struct APIFixture: Sendable {
         let app = try server.makeApplication()
         try await app.test(.live) { client in
             try await server.store.waitUntilReady()
-            try await body(APIFixture(client: client, server: server))
+            let token = try await setUp(client: client, dataDirectory: directory)
+            try await body(APIFixture(client: client, server: server, adminToken: token, dataDirectory: directory))
         }
+    }
+
+    /// Creates the first admin with the setup code the server wrote, and returns its access token.
+    static func setUp(client: any TestClientProtocol, dataDirectory: String) async throws -> String {
+        let path = dataDirectory + "/setup-code"
+        var code: String?
+        for _ in 0..<200 {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                code = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        guard let code else { throw TestFailure("the server wrote no setup code to \(path)") }
+        let body = #"{"code":"\#(code)","username":"admin","password":"\#(adminPassword)"}"#
+        let response = try await client.execute(
+            uri: "/v1/setup", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+        let answer = APIResponse(response)
+        guard answer.status == 201, let token = answer.json["accessToken"]?.stringValue else {
+            throw TestFailure("setup failed: \(answer.status) \(answer.text)")
+        }
+        return token
     }
 
     // MARK: Requests
@@ -41,17 +76,37 @@ struct APIFixture: Sendable {
     @discardableResult
     func request(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, contentType: String = "application/json",
-        headers extra: HTTPFields = [:]
+        headers extra: HTTPFields = [:], as credentials: Credentials = .admin
     ) async throws -> APIResponse {
         var headers = extra
         if json != nil { headers[.contentType] = contentType }
+        switch credentials {
+        case .admin: headers[.authorization] = "Bearer \(adminToken)"
+        case .bearer(let token): headers[.authorization] = "Bearer \(token)"
+        case .none: break
+        }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
         return APIResponse(response)
     }
 
-    func createNamespace(_ name: String) async throws {
-        let response = try await request(.post, "/v1/namespaces", json: #"{"name":"\#(name)"}"#)
+    func createNamespace(_ name: String, as credentials: Credentials = .admin) async throws {
+        let response = try await request(.post, "/v1/namespaces", json: #"{"name":"\#(name)"}"#, as: credentials)
         guard response.status == 201 else { throw TestFailure("creating namespace \(name): \(response.status) \(response.text)") }
+    }
+
+    /// Creates a user (as the admin) and logs it in; returns its access token.
+    func user(_ name: String, password: String = "a long enough password") async throws -> String {
+        let created = try await request(.post, "/v1/users", json: #"{"username":"\#(name)","password":"\#(password)"}"#)
+        guard created.status == 201 else { throw TestFailure("creating user \(name): \(created.status) \(created.text)") }
+        return try await login(name, password: password)
+    }
+
+    func login(_ name: String, password: String = "a long enough password") async throws -> String {
+        let login = try await request(.post, "/v1/auth/login", json: #"{"username":"\#(name)","password":"\#(password)"}"#, as: .none)
+        guard login.status == 200, let token = login.json["accessToken"]?.stringValue else {
+            throw TestFailure("logging in \(name): \(login.status) \(login.text)")
+        }
+        return token
     }
 }
 

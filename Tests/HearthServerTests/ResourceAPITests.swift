@@ -250,7 +250,11 @@ struct ResourceAPITests {
         try await APIFixture.with(backend) { api in
             let types = try await api.request(.get, "/v1/resource-types")
             let names = types.json["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
-            #expect(names == ["gadgets", "namespaces", "things", "widgets"])
+            #expect(
+                names == [
+                    "clusterrolebindings", "gadgets", "groups", "namespaces", "rolebindings", "roles", "serviceaccounts", "things", "users",
+                    "widgets",
+                ])
             let widgets = types.json["items"]?.arrayValue?.first { $0["name"] == "widgets" }
             #expect(widgets?["schema"]?["properties"]?["size"]?["type"] == "integer")
             #expect(widgets?["hasController"] == true)

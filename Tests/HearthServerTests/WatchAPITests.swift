@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HearthClient
 import HearthCore
@@ -13,17 +14,20 @@ struct WatchAPITests {
     /// Reads events from a watch until `count` have arrived.
     static func collect(_ api: APIFixture, _ path: String, count: Int) async throws -> [ServerSentEvent] {
         let port = try #require(api.client.port)
-        let client = try HearthClient(server: "http://127.0.0.1:\(port)", caPEM: nil)
+        let token = api.adminToken
         return try await withThrowingTaskGroup(of: [ServerSentEvent].self) { group in
             group.addTask {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)" + path)
+                request.headers.add(name: "Accept", value: "text/event-stream")
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                guard response.status.code == 200 else { throw TestFailure("watch \(path) answered \(response.status.code)") }
+                var parser = ServerSentEventParser()
                 var events: [ServerSentEvent] = []
-                struct Done: Error {}
-                do {
-                    try await client.events(path) { event in
-                        events.append(event)
-                        if events.count >= count { throw Done() }
-                    }
-                } catch is Done {}
+                for try await chunk in response.body {
+                    events += parser.feed(String(buffer: chunk))
+                    if events.count >= count { return Array(events.prefix(count)) }
+                }
                 return events
             }
             group.addTask {
@@ -103,7 +107,7 @@ struct WatchAPITests {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             #expect(connected == 0)
-            let request = "GET /v1/namespaces/demo/gadgets?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let request = "GET /v1/namespaces/demo/gadgets?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(api.adminToken)\r\n\r\n"
             _ = request.withCString { send(fd, $0, strlen($0), 0) }
             try await api.eventually("the watch subscribed") { await feed.subscriberCount > baseline ? true : nil }
             let padding = String(repeating: "x", count: 4000)
