@@ -126,7 +126,7 @@ let package = Package(
         // Shared by the test targets: a throwaway PostgreSQL server, the backends under test.
         .target(
             name: "HearthTestSupport",
-            dependencies: [],
+            dependencies: ["HearthCore", "HearthSecurity", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/HearthTestSupport",
             swiftSettings: testSwiftSettings
         ),
@@ -135,7 +135,7 @@ let package = Package(
             dependencies: ["HearthCore"],
             swiftSettings: testSwiftSettings
         ),
-        .testTarget(name: "HearthSecurityTests", dependencies: ["HearthSecurity", "HearthCore"], swiftSettings: testSwiftSettings),
+        .testTarget(name: "HearthSecurityTests", dependencies: ["HearthSecurity", "HearthCore", "HearthTestSupport"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "HearthStoreTests",
             dependencies: ["HearthCore", "HearthStore", "HearthTestSupport"],
@@ -146,9 +146,11 @@ let package = Package(
             dependencies: [
                 "HearthServer",
                 "HearthClient",
+                "HearthSecurity",
                 "HearthTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: testSwiftSettings
         ),

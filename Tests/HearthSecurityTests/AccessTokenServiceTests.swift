@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HearthCore
+import HearthTestSupport
 import JWTKit
 import Testing
 

@@ -31,12 +31,15 @@ struct APIFixture: Sendable {
         return logger
     }()
 
+    /// Runs `body` against a fresh server. With `setUp` (the default) the first admin is created
+    /// through the setup code, and requests carry its token unless told otherwise. A given
+    /// `dataDirectory` is kept afterwards (to start the server again on it).
     static func with(
-        _ backend: Backend, configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+        _ backend: Backend, dataDirectory: String? = nil, setUp: Bool = true, configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (APIFixture) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-api-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hearth-api-\(UUID().uuidString)").path
+        defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, plainHTTP: true)
         if backend == .postgres { configuration.databaseURL = try await TestPostgres.createDatabase() }
         configure(&configuration)
@@ -44,7 +47,7 @@ struct APIFixture: Sendable {
         let app = try server.makeApplication()
         try await app.test(.live) { client in
             try await server.store.waitUntilReady()
-            let token = try await setUp(client: client, dataDirectory: directory)
+            let token = setUp ? try await Self.setUp(client: client, dataDirectory: directory) : ""
             try await body(APIFixture(client: client, server: server, adminToken: token, dataDirectory: directory))
         }
     }
