@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthClient
 
-/// How client commands find and trust the server.
+/// How client commands find, trust and authenticate to the server.
 struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Server URL. [HEARTH_SERVER] (default: https://127.0.0.1:7443)")
     var server: String?
@@ -14,11 +14,32 @@ struct ClientOptions: ParsableArguments {
         server ?? ProcessInfo.processInfo.environment["HEARTH_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://127.0.0.1:7443"
     }
 
-    /// A client that trusts the server: by `--ca`, by the pinned CA, or after pinning it now.
+    /// A client that trusts the server (see ``trustedClient(localCA:)``) and authenticates as
+    /// HEARTH_TOKEN (an access token or API key) or else as the login stored for the server.
+    ///
+    /// - Parameter authenticated: false for the commands that log in, which must not send (or
+    ///   refresh) an old login.
+    func client(authenticated: Bool = true, localCA: String? = nil) async throws -> HearthClient {
+        let client = try await trustedClient(localCA: localCA)
+        guard authenticated else { return client }
+        return client.with(credentials: Self.credentials(for: client.server))
+    }
+
+    /// HEARTH_TOKEN, else the stored login for `server`, else none.
+    static func credentials(for server: String) -> ClientCredentials {
+        if let token = ProcessInfo.processInfo.environment["HEARTH_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+            return .token(token, origin: "HEARTH_TOKEN")
+        }
+        if let session = LoginSession.stored(for: server) { return .session(session) }
+        return .none
+    }
+
+    /// A client that trusts the server: by `--ca`, by the pinned CA, by `localCA` (the CA in the
+    /// server's data directory, for `hearth setup` on the server's machine), or after pinning it now.
     ///
     /// On first contact the CLI fetches the server's CA, shows its fingerprint, and pins it if the
     /// user confirms (or if it equals HEARTH_CA_FINGERPRINT). Without a terminal it refuses.
-    func client() async throws -> HearthClient {
+    func trustedClient(localCA: String? = nil) async throws -> HearthClient {
         let url = serverURL
         if url.hasPrefix("http://") { return try HearthClient(server: url, caPEM: nil) }
         guard url.hasPrefix("https://") else { throw CLIFailure("--server must be an http:// or https:// URL") }
@@ -29,6 +50,15 @@ struct ClientOptions: ParsableArguments {
         let trust = TrustStore()
         if let entry = trust.entry(for: url) {
             return try HearthClient(server: url, caPEM: entry.caPEM)
+        }
+        // On the server's machine: its own CA, pinned once the server has proved (in the TLS
+        // handshake) that its certificate chains to it.
+        if let localCA, let pem = try? String(contentsOfFile: localCA, encoding: .utf8), let fingerprint = TrustStore.fingerprint(ofPEM: pem),
+            let client = try? HearthClient(server: url, caPEM: pem), (try? await client.send(.GET, "/v1/cluster")) != nil
+        {
+            try trust.pin(url, entry: .init(fingerprint: fingerprint, caPEM: pem))
+            FileHandle.standardError.write(Data("Pinned \(fingerprint) (from \(localCA)) for \(url) in \(trust.path)\n".utf8))
+            return client
         }
         // First contact: fetch the CA without verification, then ask.
         let probe = try HearthClient(server: url, caPEM: nil, insecure: true)

@@ -18,6 +18,16 @@ enum Output {
         }
     }
 
+    /// Prints one object field by field (`hearth whoami`, `hearth user show`): a `field: value`
+    /// line each in table format, the object itself in json and yaml.
+    static func print(json data: Data, format: OutputFormat, details: () -> [(String, String)]) throws {
+        try print(json: data, format: format) {
+            let pairs = details()
+            let width = (pairs.map(\.0.count).max() ?? 0) + 2
+            return pairs.map { [($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1] }
+        }
+    }
+
     static func printTable(_ rows: [[String]]) {
         guard let header = rows.first else { return }
         var widths = header.map(\.count)
@@ -50,6 +60,11 @@ enum Output {
         if seconds < 7200 { return "\(seconds / 60)m" }
         if seconds < 172_800 { return "\(seconds / 3600)h" }
         return "\(seconds / 86400)d"
+    }
+
+    /// A list for one table cell: `a,b,c`, or `-` when empty.
+    static func list(_ values: [String]) -> String {
+        values.isEmpty ? "-" : values.joined(separator: ",")
     }
 
     /// One table row for a resource object.

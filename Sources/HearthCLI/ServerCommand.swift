@@ -26,7 +26,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Config file (YAML or JSON). [HEARTH_CONFIG]")
     var config: String?
 
-    @Option(name: .long, help: "API address HOST:PORT; loopback only for now. [HEARTH_LISTEN] (default: 127.0.0.1:7443)")
+    @Option(name: .long, help: "API address HOST:PORT, e.g. 0.0.0.0:7443 for every interface. [HEARTH_LISTEN] (default: 127.0.0.1:7443)")
     var listen: String?
 
     @Option(name: .long, help: "Data directory. [HEARTH_DATA_DIR] (default: ~/.local/share/hearth)")
@@ -87,6 +87,10 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, dataDirectory: dataDirectory,
             databaseURL: settings.value(database, env: "HEARTH_DATABASE", key: "database"), tlsNames: tlsNames)
         configuration.plainHTTP = plainHttp || ["1", "true"].contains(settings.value(nil, env: "HEARTH_PLAIN_HTTP", key: "plain-http") ?? "")
+        // Passwords and tokens cross the wire: without TLS they stay on this machine.
+        if configuration.plainHTTP, !Self.isLoopback(host) {
+            throw ValidationError("--plain-http serves passwords and tokens unencrypted, so only on a loopback address (127.0.0.1, ::1, localhost), not \(host)")
+        }
         if let bytes = try settings.int(maxBodyBytes, env: "HEARTH_MAX_BODY_BYTES", key: "max-body-bytes") {
             guard bytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
             configuration.maxBodyBytes = bytes
@@ -141,6 +145,10 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535")
         }
         return (host, port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || (host.hasPrefix("127.") && host.split(separator: ".").count == 4)
     }
 
     static func duration(_ text: String, flag: String) throws -> Duration {
