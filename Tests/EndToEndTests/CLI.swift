@@ -14,6 +14,11 @@ enum CLI {
         process.executableURL = ServerProcess.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
+        // Nothing of the caller's own Hearth setup leaks in: each test names its server, CA,
+        // credentials and HOME.
+        for key in environment.keys where (key.hasPrefix("HEARTH_") && key != "HEARTH_BIN") || key.hasPrefix("XDG_") {
+            environment[key] = nil
+        }
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe()

@@ -14,9 +14,10 @@ struct EndToEndTests {
     func cli() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer { for home in ["-home", "-home2"] { try? FileManager.default.removeItem(atPath: directory + home) } }
         let server = ServerProcess(dataDirectory: directory, database: nil)
         try await server.start()
-        let env = ["HEARTH_SERVER": server.url, "HEARTH_CA": directory + "/ca.pem", "HOME": directory + "-home"]
+        let env = try await server.setUpAdmin(home: directory + "-home")
 
         let version = try await CLI.run(["version"], environment: env)
         #expect(version.status == 0, "\(version.stderr)")
@@ -69,11 +70,15 @@ struct EndToEndTests {
         let untrusted = try await CLI.run(["get", "namespaces"], environment: ["HEARTH_SERVER": server.url, "HOME": directory + "-home2"])
         #expect(untrusted.status != 0)
         #expect(untrusted.stderr.contains("fingerprint"))
-        // With the fingerprint the server printed, it pins the CA and works from then on.
+        // With the fingerprint the server printed, it pins the CA (here while logging in) and
+        // works from then on.
         let fingerprint = try #require(server.log.split(separator: "\n").first { $0.contains("CA fingerprint:") }?.split(separator: " ").last)
         let pinned = try await CLI.run(
-            ["get", "namespaces"], environment: ["HEARTH_SERVER": server.url, "HOME": directory + "-home2", "HEARTH_CA_FINGERPRINT": String(fingerprint)])
+            ["login", "--username", "admin", "--password-stdin"],
+            environment: ["HEARTH_SERVER": server.url, "HOME": directory + "-home2", "HEARTH_CA_FINGERPRINT": String(fingerprint)],
+            stdin: ServerProcess.adminPassword + "\n")
         #expect(pinned.status == 0, "\(pinned.stderr)")
+        #expect(pinned.stderr.contains("Pinned \(fingerprint)"))
         let remembered = try await CLI.run(["get", "namespaces"], environment: ["HEARTH_SERVER": server.url, "HOME": directory + "-home2"])
         #expect(remembered.status == 0, "\(remembered.stderr)")
 
@@ -81,11 +86,11 @@ struct EndToEndTests {
         #expect(await server.waitForExit() == 0)
     }
 
-    @Test("the server refuses to listen beyond loopback until identity exists")
-    func loopbackOnly() async throws {
+    @Test("plain HTTP is refused beyond loopback; bad server flags fail clearly")
+    func serverFlags() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let result = try await CLI.run(["server", "--data-dir", directory, "--listen", "0.0.0.0:0"])
+        let result = try await CLI.run(["server", "--data-dir", directory, "--listen", "0.0.0.0:0", "--plain-http"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("loopback"))
         let badFlag = try await CLI.run(["server", "--data-dir", directory, "--change-retention", "soon"])
@@ -97,10 +102,12 @@ struct EndToEndTests {
     func killDuringWrites(backend: Backend) async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer { try? FileManager.default.removeItem(atPath: directory + "-admin") }
         let database = backend == .postgres ? try await TestPostgres.createDatabase() : nil
         let server = ServerProcess(dataDirectory: directory, database: database)
         try await server.start()
-        let client = try server.makeClient()
+        try await server.setUpAdmin(home: directory + "-admin")
+        let client = try server.makeClient(token: nil)
         _ = try await client.send(.POST, "/v1/namespaces", body: Data(#"{"name":"base"}"#.utf8))
 
         let acknowledged = OutputBuffer()
@@ -130,9 +137,10 @@ struct EndToEndTests {
         let names = acknowledged.text.split(separator: "\n").map(String.init)
         #expect(names.count > 100, "only \(names.count) writes were acknowledged before the kill")
 
+        // The admin's token outlives the restart: sessions and signing keys are in the store.
         let restarted = ServerProcess(dataDirectory: directory, database: database)
         try await restarted.start()
-        let reader = try restarted.makeClient()
+        let reader = try restarted.makeClient(token: server.adminToken)
         var stored = Set<String>()
         var token: String?
         repeat {
@@ -151,9 +159,11 @@ struct EndToEndTests {
     func gracefulShutdown() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer { try? FileManager.default.removeItem(atPath: directory + "-admin") }
         let server = ServerProcess(dataDirectory: directory, database: nil)
         try await server.start()
-        let client = try server.makeClient()
+        try await server.setUpAdmin(home: directory + "-admin")
+        let client = try server.makeClient(token: nil)
         let watch = Task {
             try await client.events("/v1/namespaces?watch=true") { _ in }
         }
@@ -166,7 +176,7 @@ struct EndToEndTests {
         // The write acknowledged before the signal is there after a restart.
         let restarted = ServerProcess(dataDirectory: directory, database: nil)
         try await restarted.start()
-        let reader = try restarted.makeClient()
+        let reader = try restarted.makeClient(token: server.adminToken)
         let (code, _, _) = try await reader.send(.GET, "/v1/namespaces/before-stop")
         #expect(code == 200)
         restarted.kill(SIGTERM)

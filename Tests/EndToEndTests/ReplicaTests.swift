@@ -33,8 +33,14 @@ extension EndToEndTests {
         try await a.start()
         let b = ServerProcess(dataDirectory: second, database: database)
         try await b.start()
-        let clientA = try a.makeClient()
-        let clientB = try b.makeClient()
+        // Each replica that starts in the setup window writes a fresh code to its own data
+        // directory, and only the newest is valid: set up through B, started last (or A, if B
+        // wrote none). B's admin token works on A: the signing keys are published in the store.
+        let codeFile = FileManager.default.fileExists(atPath: second + "/setup-code") ? second + "/setup-code" : first + "/setup-code"
+        try await b.setUpAdmin(home: second + "-admin", codeFile: codeFile)
+        defer { try? FileManager.default.removeItem(atPath: second + "-admin") }
+        let clientA = try a.makeClient(token: b.adminToken)
+        let clientB = try b.makeClient(token: nil)
 
         // Same cluster.
         let (_, _, infoA) = try await clientA.send(.GET, "/v1/cluster")

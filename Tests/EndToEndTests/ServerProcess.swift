@@ -10,6 +10,10 @@ final class ServerProcess: @unchecked Sendable {
     let database: String?
     private(set) var url = ""
     private var logPath = ""
+    /// The first admin's access token, once ``setUpAdmin(home:codeFile:)`` has made it.
+    private(set) var adminToken: String?
+
+    static let adminPassword = "correct horse battery staple"
 
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["HEARTH_BIN"] { return URL(fileURLWithPath: path) }
@@ -63,8 +67,37 @@ final class ServerProcess: @unchecked Sendable {
         get throws { try String(contentsOfFile: dataDirectory + "/ca.pem", encoding: .utf8) }
     }
 
+    /// A client without credentials: only anonymous routes answer it.
     func makeClient() throws -> HearthClient {
         try HearthClient(server: url, caPEM: try caPEM)
+    }
+
+    /// A client that sends `token` (by default the admin's, from ``setUpAdmin(home:codeFile:)``).
+    func makeClient(token: String?) throws -> HearthClient {
+        guard let token = token ?? adminToken else { throw TestSupportFailure("no admin yet: call setUpAdmin first") }
+        return try HearthClient(server: url, caPEM: try caPEM, credentials: .token(token, origin: "the test's token"))
+    }
+
+    /// The environment for CLI calls to this server from `home` (its own ~/.config/hearth).
+    func cliEnvironment(home: String) -> [String: String] {
+        ["HEARTH_SERVER": url, "HEARTH_CA": dataDirectory + "/ca.pem", "HOME": home]
+    }
+
+    /// Creates the first admin, `admin`, with `hearth setup` and the code in the data directory,
+    /// as a person would; the login is stored under `home`. Returns the environment for CLI calls
+    /// as the admin.
+    @discardableResult
+    func setUpAdmin(home: String, codeFile: String? = nil) async throws -> [String: String] {
+        let environment = cliEnvironment(home: home)
+        let result = try await CLI.run(
+            ["setup", "--code-file", codeFile ?? dataDirectory + "/setup-code", "--username", "admin", "--password-stdin"],
+            environment: environment, stdin: Self.adminPassword + "\n")
+        guard result.status == 0 else { throw TestSupportFailure("hearth setup failed: \(result.stderr)\n\(log)") }
+        guard let entry = CredentialStore(directory: home + "/.config/hearth").entry(for: url) else {
+            throw TestSupportFailure("hearth setup stored no login under \(home)")
+        }
+        adminToken = entry.accessToken
+        return environment
     }
 
     /// Everything the server printed so far.
