@@ -140,6 +140,7 @@ struct EndToEndTests {
         // The admin's token outlives the restart: sessions and signing keys are in the store.
         let restarted = ServerProcess(dataDirectory: directory, database: database)
         try await restarted.start()
+        try await restarted.waitUntilAccepted(token: server.adminToken)
         let reader = try restarted.makeClient(token: server.adminToken)
         var stored = Set<String>()
         var token: String?
@@ -176,6 +177,7 @@ struct EndToEndTests {
         // The write acknowledged before the signal is there after a restart.
         let restarted = ServerProcess(dataDirectory: directory, database: nil)
         try await restarted.start()
+        try await restarted.waitUntilAccepted(token: server.adminToken)
         let reader = try restarted.makeClient(token: server.adminToken)
         let (code, _, _) = try await reader.send(.GET, "/v1/namespaces/before-stop")
         #expect(code == 200)

@@ -78,6 +78,22 @@ final class ServerProcess: @unchecked Sendable {
         return try HearthClient(server: url, caPEM: try caPEM, credentials: .token(token, origin: "the test's token"))
     }
 
+    /// Waits until the server accepts `token` (by default the admin's). After a restart, `/readyz`
+    /// answers as soon as the store does, while the access directory may still be loading (it
+    /// reads every namespace); until it has, valid tokens are refused with 401.
+    func waitUntilAccepted(token: String? = nil, timeout: Duration = .seconds(30)) async throws {
+        let client = try makeClient(token: token)
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                _ = try await client.send(.GET, "/v1/auth/whoami")
+                return
+            } catch let error as HearthAPIError where ContinuousClock.now < deadline && (error.status == 401 || error.status == 503) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
     /// The environment for CLI calls to this server from `home` (its own ~/.config/hearth).
     func cliEnvironment(home: String) -> [String: String] {
         ["HEARTH_SERVER": url, "HEARTH_CA": dataDirectory + "/ca.pem", "HOME": home]
