@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hearth", targets: ["HearthCLI"]),
+        .executable(name: "hearth-bench", targets: ["HearthBench"]),
         .library(name: "HearthCore", targets: ["HearthCore"]),
         .library(name: "HearthClient", targets: ["HearthClient"]),
     ],
@@ -107,6 +108,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // Benchmark helpers (scripts/bench): the server with access control off, as a baseline, and
+        // micro benchmarks of token verification and policy evaluation.
+        .executableTarget(
+            name: "HearthBench",
+            dependencies: [
+                "HearthCore",
+                "HearthSecurity",
+                "HearthServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .executableTarget(
             name: "HearthCLI",

@@ -26,6 +26,10 @@ public struct HearthServer: Sendable {
     let directory: AccessDirectory
     let identityService: IdentityService
     let logger: Logger
+    /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
+    /// every request runs as this principal, with no credentials checked, no policy and no audit.
+    /// Package access: the `hearth` binary has no way to turn it on.
+    package var openAccessForBenchmarks: Principal?
 
     public init(
         configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
@@ -58,9 +62,16 @@ public struct HearthServer: Sendable {
         let router = Router(context: HearthRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory))
-        let audit = AuditTrail(store: store)
-        let requestGuard = PolicyGuard(directory: directory, store: store, registry: registry, audit: audit)
+        let audit: AuditTrail
+        let requestGuard: any RequestGuard
+        if let principal = openAccessForBenchmarks {
+            audit = AuditTrail(store: nil)
+            requestGuard = OpenAccessGuard(principal: principal)
+        } else {
+            router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory))
+            audit = AuditTrail(store: store)
+            requestGuard = PolicyGuard(directory: directory, store: store, registry: registry, audit: audit)
+        }
         let api = APIRouter(router: router, requestGuard: requestGuard, audit: audit)
         let store = self.store
         let fingerprint = try identity.authority.fingerprint

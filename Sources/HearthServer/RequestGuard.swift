@@ -8,3 +8,13 @@ protocol RequestGuard: Sendable {
     func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws
         -> RequestAccess
 }
+
+/// Lets every request through as one principal: for `hearth-bench`'s baseline only (see
+/// ``HearthServer/openAccessForBenchmarks``).
+struct OpenAccessGuard: RequestGuard {
+    let principal: Principal
+
+    func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws -> RequestAccess {
+        RequestAccess(principal: principal, reason: "benchmark baseline: no access control")
+    }
+}

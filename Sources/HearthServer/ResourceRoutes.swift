@@ -183,11 +183,11 @@ struct ResourceRoutes: Sendable {
         }
         var page = try await store.list(options)
         if access?.visibleOnly == true {
-            let evaluator = directory.snapshot.evaluator
-            page.items.removeAll { !evaluator.canSeeNamespace(context.principal, $0.name) }
+            let visible = directory.visibleNamespaces(context.principal)
+            page.items.removeAll { !visible.contains($0.name) }
         }
         if access?.publicOnly == true, page.items.isEmpty, let namespace,
-            !directory.snapshot.evaluator.canSeeNamespace(context.principal, namespace)
+            !directory.canSeeNamespace(context.principal, namespace)
         {
             throw HearthError(.notFound, "namespace '\(namespace)' not found")
         }

@@ -25,6 +25,13 @@ if os.getenv("BENCH_DIAG") == "1" then
    end
 end
 
+-- BENCH_TOKEN (an access token) is sent as a bearer token when set: the runs with access control on.
+function M.auth(headers)
+   local token = os.getenv("BENCH_TOKEN")
+   if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+   return headers
+end
+
 -- Standard base64 (etcd's JSON gateway takes keys and values as base64 bytes).
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 function M.base64(s)

@@ -5,7 +5,7 @@ done = C.done
 response = C.response -- nil unless BENCH_DIAG=1
 
 local counter = 0
-local headers = { ["Content-Type"] = "application/json" }
+local headers = C.auth({ ["Content-Type"] = "application/json" })
 
 function request()
    counter = counter + 1

@@ -10,7 +10,7 @@ local i = 0
 
 function init(args)
    for k = 0, C.keys - 1 do
-      requests[k] = wrk.format("GET", "/v1/namespaces/g-" .. k)
+      requests[k] = wrk.format("GET", "/v1/namespaces/g-" .. k, C.auth({}))
    end
    i = (tid * 499) % C.keys -- threads start at different keys
 end

@@ -5,10 +5,13 @@ import ServiceLifecycle
 import Synchronization
 
 /// This replica's view of who exists and who may do what: users, groups, service accounts,
-/// roles, role bindings and the namespaces' owner lists, kept current from the change feed.
+/// roles, role bindings and the namespaces' member lists, kept current from the change feed.
 ///
-/// Requests read an immutable ``AccessSnapshot``; the directory swaps in a new one after each
-/// change to an identity type, so a decision never touches the store.
+/// Requests never touch the store for a decision. The view is updated change by change, at a cost
+/// that does not grow with the number of namespaces or users: each namespace's members form a
+/// small evaluator of their own, users and service accounts are dictionary entries, and only a
+/// change to a role or a role binding rebuilds the main ``PolicyEvaluator``. Lookups take the lock
+/// for one element, never copy the dictionaries, so a change never copies them either.
 final class AccessDirectory: Service, Sendable {
     static let watchedTypes: Set<String> = [
         IdentityTypes.usersTypeName, IdentityTypes.groupsTypeName, IdentityTypes.serviceAccountsTypeName, Role.resourceTypeName,
@@ -16,8 +19,23 @@ final class AccessDirectory: Service, Sendable {
     ]
 
     private struct State {
-        var resources: [ResourceKey: Resource] = [:]
-        var snapshot = AccessSnapshot.empty
+        /// Users by name: true when disabled.
+        var users: [String: Bool] = [:]
+        /// Service accounts by `namespace/name`: true when disabled.
+        var serviceAccounts: [String: Bool] = [:]
+        /// Each group's members, and each user's groups (sorted).
+        var groupMembers: [String: [String]] = [:]
+        var groupsOfUser: [String: [String]] = [:]
+        var roles: [String: Role] = [:]
+        var bindings: [ResourceKey: RoleBinding] = [:]
+        /// Roles and bindings, compiled; rebuilt when they change.
+        var evaluator = PolicyEvaluator(bindings: [])
+        /// Each namespace's owners, editors and viewers, compiled.
+        var namespaceMembers: [String: [RoleBinding]] = [:]
+        var namespaceEvaluators: [String: PolicyEvaluator] = [:]
+        /// The namespaces each subject (`user:alice`, `group:ops`, ...) is a member of.
+        var memberOf: [String: Set<String>] = [:]
+        var revision: Int64 = 0
         var loaded = false
         var waiters: [(revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -36,11 +54,71 @@ final class AccessDirectory: Service, Sendable {
         (deactivations, deactivated) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
     }
 
-    /// The current view.
-    var snapshot: AccessSnapshot { state.withLock { $0.snapshot } }
+    // MARK: Decisions
 
-    /// Loads everything, then follows the change feed until cancelled. Reloads from scratch when
-    /// it falls behind the feed.
+    /// Whether `principal` may make `request`: a role binding, a cluster role binding, or the
+    /// membership lists of the request's namespace.
+    func decide(_ principal: Principal, _ request: AccessRequest) -> AccessDecision {
+        let (evaluator, namespaceEvaluator) = state.withLock { state in
+            (state.evaluator, request.namespaceForMembership.flatMap { state.namespaceEvaluators[$0] })
+        }
+        let decision = evaluator.decide(principal, request)
+        if decision.isAllowed { return decision }
+        if let namespaceEvaluator, case .allowed(let grant) = namespaceEvaluator.decide(principal, request) { return .allowed(reason: grant) }
+        return decision
+    }
+
+    /// True if `principal` may know that `namespace` exists (see ``PolicyEvaluator/canSeeNamespace(_:_:)``).
+    func canSeeNamespace(_ principal: Principal, _ namespace: String) -> Bool {
+        let (evaluator, namespaceEvaluator) = state.withLock { ($0.evaluator, $0.namespaceEvaluators[namespace]) }
+        if evaluator.canSeeNamespace(principal, namespace) { return true }
+        return namespaceEvaluator?.canSeeNamespace(principal, namespace) ?? false
+    }
+
+    /// The namespaces `principal` can see.
+    func visibleNamespaces(_ principal: Principal) -> NamespaceVisibility {
+        let subjects = ([principal.subject?.text] + principal.groups.map { Subject.group($0).text }).compactMap { $0 }
+        let (evaluator, memberships) = state.withLock { state in
+            (state.evaluator, subjects.reduce(into: Set<String>()) { $0.formUnion(state.memberOf[$1] ?? []) })
+        }
+        switch evaluator.visibleNamespaces(principal) {
+        case .all: return .all
+        case .only(let namespaces): return .only(namespaces.union(memberships))
+        }
+    }
+
+    /// The principal a credential's subject (`user:alice`, `serviceaccount:ns/name`) stands for,
+    /// with its groups; nil when it does not exist or is disabled.
+    func principal(forSubject text: String, sessionID: String?) -> Principal? {
+        guard let subject = try? Subject.parse(text) else { return nil }
+        switch subject.kind {
+        case .user:
+            let (disabled, groups) = state.withLock { ($0.users[subject.name], $0.groupsOfUser[subject.name]) }
+            guard disabled == false else { return nil }
+            return .user(subject.name, groups: groups ?? [], sessionID: sessionID)
+        case .serviceAccount:
+            let namespace = subject.namespace ?? ""
+            guard state.withLock({ $0.serviceAccounts["\(namespace)/\(subject.name)"] }) == false else { return nil }
+            return .serviceAccount(subject.name, namespace: namespace, sessionID: sessionID)
+        case .group:
+            return nil
+        }
+    }
+
+    /// True when the user exists (disabled or not).
+    func userExists(_ name: String) -> Bool { state.withLock { $0.users[name] != nil } }
+
+    /// True when the user exists and is not disabled.
+    func userIsActive(_ name: String) -> Bool { state.withLock { $0.users[name] == false } }
+
+    func serviceAccountExists(namespace: String, name: String) -> Bool {
+        state.withLock { $0.serviceAccounts["\(namespace)/\(name)"] != nil }
+    }
+
+    // MARK: Following the store
+
+    /// Loads everything, then follows the change feed until shutdown. Reloads from scratch when it
+    /// falls behind the feed.
     func run() async throws {
         try? await cancelWhenGracefulShutdown { await self.follow() }
     }
@@ -52,7 +130,7 @@ final class AccessDirectory: Service, Sendable {
                 try await load()
                 for await item in subscription.stream {
                     guard case .change(let event) = item else { continue }
-                    apply([event])
+                    apply(event)
                 }
             } catch {
                 if !Task.isCancelled {
@@ -75,7 +153,7 @@ final class AccessDirectory: Service, Sendable {
     func waitUntilApplied(_ revision: Int64) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
-                if state.loaded && state.snapshot.revision >= revision { return true }
+                if state.loaded && state.revision >= revision { return true }
                 state.waiters.append((revision, continuation))
                 return false
             }
@@ -85,75 +163,158 @@ final class AccessDirectory: Service, Sendable {
 
     private func load() async throws {
         try await store.waitUntilReady()
-        var resources: [ResourceKey: Resource] = [:]
+        var fresh = State()
         var revision: Int64 = 0
         for type in Self.watchedTypes {
             var options = ListOptions(type: type, limit: ListOptions.maxLimit)
             while true {
                 let page = try await store.list(options)
-                for resource in page.items { resources[resource.key] = resource }
+                for resource in page.items { Self.put(resource, into: &fresh) }
                 revision = max(revision, page.revision)
                 guard let next = page.next else { break }
                 options.after = next
             }
         }
-        let snapshot = AccessSnapshot(resources: resources.values, revision: revision)
+        fresh.evaluator = PolicyEvaluator(roles: Array(fresh.roles.values), bindings: Array(fresh.bindings.values))
+        fresh.revision = revision
+        fresh.loaded = true
         let ready = state.withLock { state in
-            state.resources = resources
-            state.snapshot = snapshot
-            state.loaded = true
-            return takeReadyWaiters(&state)
+            fresh.waiters = state.waiters
+            state = fresh
+            return Self.takeReadyWaiters(&state)
         }
         for waiter in ready { waiter.resume() }
     }
 
-    private func apply(_ events: [ChangeEvent]) {
-        var gone: [(subject: String, deleted: Bool)] = []
+    private func apply(_ event: ChangeEvent) {
+        var gone: (subject: String, deleted: Bool)?
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            var changed = false
-            var revision = state.snapshot.revision
-            for event in events {
-                revision = max(revision, event.revision)
-                guard Self.watchedTypes.contains(event.object.type) else { continue }
-                let key = event.object.key
-                if let subject = Self.credentialSubject(event.object) {
-                    let wasDisabled = state.resources[key]?.spec["disabled"]?.boolValue ?? false
-                    if event.kind == .deleted {
-                        gone.append((subject, true))
-                    } else if event.object.spec["disabled"]?.boolValue == true, !wasDisabled {
-                        gone.append((subject, false))
-                    }
-                }
+            state.revision = max(state.revision, event.revision)
+            if Self.watchedTypes.contains(event.object.type) {
+                gone = Self.deactivation(event, in: state)
+                let policyChanged: Bool
                 if event.kind == .deleted {
-                    if state.resources.removeValue(forKey: key) != nil { changed = true }
-                } else if (state.resources[key]?.revision ?? 0) < event.object.revision {
-                    state.resources[key] = event.object
-                    changed = true
+                    policyChanged = Self.remove(event.object, from: &state)
+                } else {
+                    policyChanged = Self.put(event.object, into: &state)
+                }
+                if policyChanged {
+                    state.evaluator = PolicyEvaluator(roles: Array(state.roles.values), bindings: Array(state.bindings.values))
                 }
             }
-            if changed {
-                state.snapshot = AccessSnapshot(resources: state.resources.values, revision: revision)
-            } else {
-                state.snapshot.revision = revision
-            }
-            return takeReadyWaiters(&state)
+            return Self.takeReadyWaiters(&state)
         }
         for waiter in ready { waiter.resume() }
-        for item in gone { deactivated.yield(item) }
+        if let gone { deactivated.yield(gone) }
     }
 
-    /// The subject a user or service account authenticates as; nil for other types.
-    private static func credentialSubject(_ resource: Resource) -> String? {
+    /// A user or service account that this change disables or deletes.
+    private static func deactivation(_ event: ChangeEvent, in state: State) -> (subject: String, deleted: Bool)? {
+        let resource = event.object
+        let subject: String
+        let wasDisabled: Bool?
         switch resource.type {
-        case IdentityTypes.usersTypeName: Subject.user(resource.name).text
-        case IdentityTypes.serviceAccountsTypeName: Subject.serviceAccount(resource.name, namespace: resource.namespace ?? "").text
-        default: nil
+        case IdentityTypes.usersTypeName:
+            subject = Subject.user(resource.name).text
+            wasDisabled = state.users[resource.name]
+        case IdentityTypes.serviceAccountsTypeName:
+            subject = Subject.serviceAccount(resource.name, namespace: resource.namespace ?? "").text
+            wasDisabled = state.serviceAccounts["\(resource.namespace ?? "")/\(resource.name)"]
+        default:
+            return nil
+        }
+        if event.kind == .deleted { return (subject, true) }
+        if resource.spec["disabled"]?.boolValue == true, wasDisabled != true { return (subject, false) }
+        return nil
+    }
+
+    /// Adds or replaces a resource in the view; true when roles or bindings changed.
+    @discardableResult
+    private static func put(_ resource: Resource, into state: inout State) -> Bool {
+        switch resource.type {
+        case IdentityTypes.usersTypeName:
+            state.users[resource.name] = resource.spec["disabled"]?.boolValue ?? false
+        case IdentityTypes.serviceAccountsTypeName:
+            state.serviceAccounts["\(resource.namespace ?? "")/\(resource.name)"] = resource.spec["disabled"]?.boolValue ?? false
+        case IdentityTypes.groupsTypeName:
+            let members = Set((resource.spec["members"]?.arrayValue ?? []).compactMap(\.stringValue))
+            setGroup(resource.name, members: members, in: &state)
+        case Role.resourceTypeName:
+            let role = IdentityTypes.role(named: resource.name, spec: resource.spec)
+            guard state.roles[resource.name] != role else { return false }
+            state.roles[resource.name] = role
+            return true
+        case RoleBinding.resourceTypeName, IdentityTypes.clusterRoleBindingsTypeName:
+            let binding = IdentityTypes.binding(resource)
+            guard state.bindings[resource.key] != binding else { return false }
+            state.bindings[resource.key] = binding
+            return true
+        case BuiltinTypes.namespaceTypeName:
+            setNamespace(resource.name, members: IdentityTypes.namespaceBindings(resource), in: &state)
+        default:
+            break
+        }
+        return false
+    }
+
+    /// Removes a deleted resource from the view; true when roles or bindings changed.
+    private static func remove(_ resource: Resource, from state: inout State) -> Bool {
+        switch resource.type {
+        case IdentityTypes.usersTypeName:
+            state.users[resource.name] = nil
+        case IdentityTypes.serviceAccountsTypeName:
+            state.serviceAccounts["\(resource.namespace ?? "")/\(resource.name)"] = nil
+        case IdentityTypes.groupsTypeName:
+            setGroup(resource.name, members: [], in: &state)
+            state.groupMembers[resource.name] = nil
+        case Role.resourceTypeName:
+            return state.roles.removeValue(forKey: resource.name) != nil
+        case RoleBinding.resourceTypeName, IdentityTypes.clusterRoleBindingsTypeName:
+            return state.bindings.removeValue(forKey: resource.key) != nil
+        case BuiltinTypes.namespaceTypeName:
+            setNamespace(resource.name, members: [], in: &state)
+        default:
+            break
+        }
+        return false
+    }
+
+    private static func setGroup(_ group: String, members: Set<String>, in state: inout State) {
+        let old = Set(state.groupMembers[group] ?? [])
+        guard old != members else { return }
+        for user in old.subtracting(members) {
+            state.groupsOfUser[user]?.removeAll { $0 == group }
+            if state.groupsOfUser[user]?.isEmpty == true { state.groupsOfUser[user] = nil }
+        }
+        for user in members.subtracting(old) {
+            state.groupsOfUser[user, default: []].append(group)
+            state.groupsOfUser[user]?.sort()
+        }
+        state.groupMembers[group] = members.sorted()
+    }
+
+    private static func setNamespace(_ namespace: String, members: [RoleBinding], in state: inout State) {
+        let old = state.namespaceMembers[namespace] ?? []
+        guard old != members else { return }
+        for subject in Set(old.flatMap(\.subjects)).map(\.text) {
+            state.memberOf[subject]?.remove(namespace)
+            if state.memberOf[subject]?.isEmpty == true { state.memberOf[subject] = nil }
+        }
+        for subject in Set(members.flatMap(\.subjects)).map(\.text) {
+            state.memberOf[subject, default: []].insert(namespace)
+        }
+        if members.isEmpty {
+            state.namespaceMembers[namespace] = nil
+            state.namespaceEvaluators[namespace] = nil
+        } else {
+            state.namespaceMembers[namespace] = members
+            state.namespaceEvaluators[namespace] = PolicyEvaluator(bindings: members)
         }
     }
 
-    private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+    private static func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
         guard state.loaded else { return [] }
-        let revision = state.snapshot.revision
+        let revision = state.revision
         var ready: [CheckedContinuation<Void, Never>] = []
         state.waiters.removeAll { waiter in
             if waiter.revision <= revision {
@@ -166,71 +327,11 @@ final class AccessDirectory: Service, Sendable {
     }
 }
 
-/// One consistent view of the directory: everything a request's authentication and
-/// authorization need.
-struct AccessSnapshot: Sendable {
-    /// Users by name: true when disabled.
-    let users: [String: Bool]
-    /// Service accounts by `namespace/name`: true when disabled.
-    let serviceAccounts: [String: Bool]
-    /// Each user's groups, sorted.
-    let groupsOfUser: [String: [String]]
-    let evaluator: PolicyEvaluator
-    /// The store revision this view includes.
-    var revision: Int64
-
-    static let empty = AccessSnapshot(resources: [], revision: 0)
-
-    init(resources: some Sequence<Resource>, revision: Int64) {
-        var users: [String: Bool] = [:]
-        var serviceAccounts: [String: Bool] = [:]
-        var groups: [String: Set<String>] = [:]
-        var roles: [Role] = []
-        var bindings: [RoleBinding] = []
-        for resource in resources {
-            switch resource.type {
-            case IdentityTypes.usersTypeName:
-                users[resource.name] = resource.spec["disabled"]?.boolValue ?? false
-            case IdentityTypes.serviceAccountsTypeName:
-                serviceAccounts["\(resource.namespace ?? "")/\(resource.name)"] = resource.spec["disabled"]?.boolValue ?? false
-            case IdentityTypes.groupsTypeName:
-                for member in resource.spec["members"]?.arrayValue ?? [] {
-                    if let name = member.stringValue { groups[name, default: []].insert(resource.name) }
-                }
-            case Role.resourceTypeName:
-                if let role = IdentityTypes.role(named: resource.name, spec: resource.spec) { roles.append(role) }
-            case RoleBinding.resourceTypeName, IdentityTypes.clusterRoleBindingsTypeName:
-                if let binding = IdentityTypes.binding(resource) { bindings.append(binding) }
-            case BuiltinTypes.namespaceTypeName:
-                bindings += IdentityTypes.namespaceBindings(resource)
-            default:
-                break
-            }
-        }
-        self.users = users
-        self.serviceAccounts = serviceAccounts
-        self.groupsOfUser = groups.mapValues { $0.sorted() }
-        self.evaluator = PolicyEvaluator(roles: roles, bindings: bindings)
-        self.revision = revision
+extension AccessRequest {
+    /// The namespace whose member lists apply: the request's namespace, or the namespace object's
+    /// own name (except when creating it).
+    var namespaceForMembership: String? {
+        if resource == BuiltinTypes.namespaceTypeName { return verb == Verbs.create ? nil : name }
+        return namespace
     }
-
-    /// The principal a credential's subject (`user:alice`, `serviceaccount:ns/name`) stands for,
-    /// with its groups; nil when it does not exist or is disabled.
-    func principal(forSubject text: String, sessionID: String?) -> Principal? {
-        guard let subject = try? Subject.parse(text) else { return nil }
-        switch subject.kind {
-        case .user:
-            guard users[subject.name] == false else { return nil }
-            return .user(subject.name, groups: groupsOfUser[subject.name] ?? [], sessionID: sessionID)
-        case .serviceAccount:
-            let namespace = subject.namespace ?? ""
-            guard serviceAccounts["\(namespace)/\(subject.name)"] == false else { return nil }
-            return .serviceAccount(subject.name, namespace: namespace, sessionID: sessionID)
-        case .group:
-            return nil
-        }
-    }
-
-    /// True when there is at least one user: the setup path is closed for good.
-    var hasUsers: Bool { !users.isEmpty }
 }

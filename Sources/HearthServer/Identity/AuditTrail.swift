@@ -5,7 +5,8 @@ import Hummingbird
 /// Writes the audit trail: every mutating request (allowed or refused, with its outcome) and every
 /// denied request. Entries carry names and outcomes only, never a body, so never a secret.
 struct AuditTrail: Sendable {
-    let store: Store
+    /// Where entries go; nil only in the benchmark mode without access control.
+    let store: Store?
 
     /// The entry for a request, before its outcome is known.
     func entry(
@@ -19,7 +20,7 @@ struct AuditTrail: Sendable {
     /// The entry a resource handler hands to ``Store/mutate(_:audit:)``, so that it commits with
     /// the write. Marks the request's note as recorded.
     func mutationEntry(context: HearthRequestContext, verb: String, key: ResourceKey) -> AuditEntry? {
-        guard let note = context.auditNote else { return nil }
+        guard store != nil, let note = context.auditNote else { return nil }
         note.recorded = true
         return entry(
             context: context, verb: verb, resource: key.type, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
@@ -28,6 +29,7 @@ struct AuditTrail: Sendable {
 
     /// Records a mutating request once its handler has answered.
     func record(route: APIRoute, context: HearthRequestContext, note: AuditNote, status: Int) async throws {
+        guard let store else { return }
         var entry: AuditEntry
         if case .resource(let verb) = route.permission {
             let target = ResourceTarget(route: route, verb: verb, context: context)
@@ -51,6 +53,6 @@ struct AuditTrail: Sendable {
             context: context, verb: verb, resource: resource, namespace: namespace, name: name, decision: AuditEntry.denied,
             reason: error.message)
         entry.status = error.code.status
-        try? await store.appendAudit([entry])
+        try? await store?.appendAudit([entry])
     }
 }

@@ -27,7 +27,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         do {
             if credential.hasPrefix("hth_") {
                 let (subject, keyID) = try await identity.authenticateAPIKey(credential)
-                guard let principal = directory.snapshot.principal(forSubject: subject, sessionID: nil) else {
+                guard let principal = directory.principal(forSubject: subject, sessionID: nil) else {
                     return .failed(HearthError(.unauthorized, "the API key's account is disabled or no longer exists"))
                 }
                 return .authenticated(Caller(principal: principal, method: .apiKey, credentialID: keyID, expiresAt: nil))
@@ -36,7 +36,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard try await identity.sessionIsAlive(claims.sessionID) else {
                 return .failed(HearthError(.unauthorized, "the session has ended; log in again"))
             }
-            guard let principal = directory.snapshot.principal(forSubject: claims.subject, sessionID: claims.sessionID) else {
+            guard let principal = directory.principal(forSubject: claims.subject, sessionID: claims.sessionID) else {
                 return .failed(HearthError(.unauthorized, "the token's account is disabled or no longer exists"))
             }
             return .authenticated(

@@ -129,7 +129,7 @@ struct IdentityRoutes: Sendable {
             }
             let (subject, _) = try await identity.authenticateAPIKey(key)
             context.auditNote?.principal = subject
-            guard directory.snapshot.principal(forSubject: subject, sessionID: nil) != nil else {
+            guard directory.principal(forSubject: subject, sessionID: nil) != nil else {
                 throw HearthError(.unauthorized, "the API key's account is disabled or no longer exists")
             }
             let session = try await identity.startKeySession(subject: subject)
@@ -167,7 +167,7 @@ struct IdentityRoutes: Sendable {
     private func whoami(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         guard case .authenticated(let caller) = context.identity else { throw HearthError(.unauthorized, "not authenticated") }
         let principal = caller.principal
-        let admin = directory.snapshot.evaluator.decide(principal, AccessRequest(verb: Verbs.delete, resource: BuiltinTypes.namespaceTypeName)).isAllowed
+        let admin = directory.decide(principal, AccessRequest(verb: Verbs.delete, resource: BuiltinTypes.namespaceTypeName)).isAllowed
         return try JSONResponse.make(
             WhoAmI(
                 subject: principal.text, kind: principal.kind == .user ? "user" : "serviceaccount", name: principal.name,
@@ -188,13 +188,13 @@ struct IdentityRoutes: Sendable {
         let body = try await JSONResponse.decode(PasswordBody.self, from: request, limit: maxBodyBytes)
         let principal = context.principal
         let isSelf = principal.kind == .user && principal.name == username
-        let mayAdminister = directory.snapshot.evaluator.decide(
+        let mayAdminister = directory.decide(
             principal, AccessRequest(verb: Verbs.update, resource: IdentityTypes.usersTypeName, name: username)
         ).isAllowed
         guard isSelf || mayAdminister else {
             throw HearthError(.forbidden, "\(principal) may change only its own password")
         }
-        guard directory.snapshot.users[username] != nil else { throw HearthError(.notFound, "user '\(username)' not found") }
+        guard directory.userExists(username) else { throw HearthError(.notFound, "user '\(username)' not found") }
         if isSelf && !mayAdminister {
             guard let current = body.currentPassword else {
                 throw HearthError.invalid([FieldViolation(field: "currentPassword", reason: "is required to change your own password")])
@@ -230,13 +230,12 @@ struct IdentityRoutes: Sendable {
         }
         let subject = try Subject.parse("serviceaccount:" + serviceAccount, field: "serviceAccount")
         let namespace = subject.namespace ?? ""
-        let evaluator = directory.snapshot.evaluator
-        let allowed = evaluator.decide(principal, AccessRequest(verb: Verbs.create, resource: RoleBinding.resourceTypeName, namespace: namespace)).isAllowed
+        let allowed = directory.decide(principal, AccessRequest(verb: Verbs.create, resource: RoleBinding.resourceTypeName, namespace: namespace)).isAllowed
         if !allowed {
-            if !evaluator.canSeeNamespace(principal, namespace) { throw HearthError(.notFound, "namespace '\(namespace)' not found") }
+            if !directory.canSeeNamespace(principal, namespace) { throw HearthError(.notFound, "namespace '\(namespace)' not found") }
             throw HearthError(.forbidden, "\(principal) may not manage the keys of service accounts in namespace '\(namespace)' (owners may)")
         }
-        guard directory.snapshot.serviceAccounts["\(namespace)/\(subject.name)"] != nil else {
+        guard directory.serviceAccountExists(namespace: namespace, name: subject.name) else {
             throw HearthError(.notFound, "service account '\(subject.name)' not found in namespace '\(namespace)'")
         }
         return subject.text

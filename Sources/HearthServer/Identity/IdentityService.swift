@@ -279,7 +279,7 @@ final class IdentityService: Service, Sendable {
             logger.warning("a spent refresh token was presented again: session revoked", metadata: ["session": "\(sessionID)"])
             throw HearthError(.unauthorized, "refresh token already used: the session has been revoked, log in again")
         case .rotated(let subject, let sessionID):
-            guard directory.snapshot.principal(forSubject: subject, sessionID: sessionID) != nil else {
+            guard directory.principal(forSubject: subject, sessionID: sessionID) != nil else {
                 try await endSession(sessionID)
                 throw invalid
             }
@@ -322,7 +322,7 @@ final class IdentityService: Service, Sendable {
             _ = hasher.verifyDummy(password)
             return false
         }
-        guard matches, directory.snapshot.users[username] == false else { throw invalid }
+        guard matches, directory.userIsActive(username) else { throw invalid }
         if let record, hasher.needsRehash(record.value) { try? await setPassword(username: username, password: password) }
         return Subject.user(username).text
     }

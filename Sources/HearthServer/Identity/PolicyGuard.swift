@@ -34,29 +34,28 @@ struct PolicyGuard: RequestGuard {
             await audit.denied(context: context, verb: route.action, resource: route.area, namespace: nil, name: nil, error: error)
             throw error
         }
-        let evaluator = directory.snapshot.evaluator
         switch permission {
         case .anonymous, .authenticated:
             return RequestAccess(principal: principal, reason: "authenticated")
         case .action(let verb, let resource):
-            let decision = evaluator.decide(principal, AccessRequest(verb: verb, resource: resource))
+            let decision = directory.decide(principal, AccessRequest(verb: verb, resource: resource))
             if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
             let error = HearthError(.forbidden, "\(principal) may not \(verb) \(resource)")
             await audit.denied(context: context, verb: verb, resource: resource, namespace: nil, name: nil, error: error)
             throw error
         case .resource(let verb):
             let target = ResourceTarget(route: route, verb: verb, watch: ResourceTarget.isWatch(request), context: context)
-            return try await checkResource(target, principal: principal, evaluator: evaluator, context: context)
+            return try await checkResource(target, principal: principal, context: context)
         }
     }
 
     private func checkResource(
-        _ target: ResourceTarget, principal: Principal, evaluator: PolicyEvaluator, context: HearthRequestContext
+        _ target: ResourceTarget, principal: Principal, context: HearthRequestContext
     ) async throws -> RequestAccess {
         guard registry[target.type] != nil else {
             throw HearthError(.notFound, "unknown resource type '\(target.type)'; GET /v1/resource-types lists them")
         }
-        let decision = evaluator.decide(principal, target.accessRequest)
+        let decision = directory.decide(principal, target.accessRequest)
         if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
 
         // Listing namespaces shows the visible ones.
@@ -75,7 +74,7 @@ struct PolicyGuard: RequestGuard {
             }
         }
         let error: HearthError
-        if let namespace = target.scopeNamespace, !evaluator.canSeeNamespace(principal, namespace) {
+        if let namespace = target.scopeNamespace, !directory.canSeeNamespace(principal, namespace) {
             error = HearthError(.notFound, "namespace '\(namespace)' not found")
         } else {
             error = HearthError(.forbidden, "\(principal) may not \(target.accessRequest)")
