@@ -53,6 +53,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Events a watcher may fall behind before its watch is ended. [HEARTH_WATCH_BUFFER] (default: 1024)")
     var watchBuffer: Int?
 
+    @Option(name: .long, help: "How long after the first start `hearth setup` may create the first admin, e.g. 30m. [HEARTH_SETUP_WINDOW] (default: 30m)")
+    var setupWindow: String?
+
+    @Option(name: .long, help: "How long an access token lives, e.g. 15m. [HEARTH_ACCESS_TOKEN_TTL] (default: 15m)")
+    var accessTokenTtl: String?
+
+    @Option(name: .long, help: "How long a login session (its refresh token) lives at most, e.g. 720h. [HEARTH_SESSION_TTL] (default: 720h)")
+    var sessionTtl: String?
+
+    @Option(name: .long, help: "How long audit entries are kept, e.g. 2160h. [HEARTH_AUDIT_RETENTION] (default: 2160h, 90 days)")
+    var auditRetention: String?
+
+    @Option(name: .long, help: "How often this server replaces its token signing key, e.g. 24h. [HEARTH_SIGNING_KEY_ROTATION] (default: 24h)")
+    var signingKeyRotation: String?
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical. [HEARTH_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -104,6 +119,30 @@ struct ServerCommand: AsyncParsableCommand {
         if let limit = try settings.int(watchBuffer, env: "HEARTH_WATCH_BUFFER", key: "watch-buffer") {
             guard limit >= 16 else { throw ValidationError("--watch-buffer must be at least 16") }
             configuration.watchBufferLimit = limit
+        }
+        if let text = settings.value(setupWindow, env: "HEARTH_SETUP_WINDOW", key: "setup-window") {
+            configuration.setupWindow = try Self.duration(text, flag: "--setup-window")
+        }
+        if let text = settings.value(accessTokenTtl, env: "HEARTH_ACCESS_TOKEN_TTL", key: "access-token-ttl") {
+            configuration.accessTokenTTL = try Self.duration(text, flag: "--access-token-ttl")
+            guard configuration.accessTokenTTL >= .seconds(30), configuration.accessTokenTTL <= .seconds(86_400) else {
+                throw ValidationError("--access-token-ttl must be from 30s to 24h")
+            }
+        }
+        if let text = settings.value(sessionTtl, env: "HEARTH_SESSION_TTL", key: "session-ttl") {
+            configuration.sessionTTL = try Self.duration(text, flag: "--session-ttl")
+            guard configuration.sessionTTL >= configuration.accessTokenTTL else {
+                throw ValidationError("--session-ttl must be at least the access token's lifetime")
+            }
+        }
+        if let text = settings.value(auditRetention, env: "HEARTH_AUDIT_RETENTION", key: "audit-retention") {
+            configuration.auditRetention = try Self.duration(text, flag: "--audit-retention")
+        }
+        if let text = settings.value(signingKeyRotation, env: "HEARTH_SIGNING_KEY_ROTATION", key: "signing-key-rotation") {
+            configuration.signingKeyRotation = try Self.duration(text, flag: "--signing-key-rotation")
+            guard configuration.signingKeyRotation >= .seconds(3600) else {
+                throw ValidationError("--signing-key-rotation must be at least 1h")
+            }
         }
 
         let registry = PrometheusCollectorRegistry()
