@@ -34,6 +34,9 @@ struct LoginCommand: AsyncParsableCommand {
         let grant = try await Self.login(api, username: name, password: password)
         let path = try Self.store(grant, username: name, server: api.server)
         print("Logged in to \(api.server) as \(name) (credentials in \(path)).")
+        if case .token = ClientOptions.credentials(for: api.server) {
+            FileHandle.standardError.write(Data("Note: HEARTH_TOKEN is set, and other commands use it instead of this login.\n".utf8))
+        }
     }
 
     /// `POST /v1/auth/login`; a refusal becomes a plain message.

@@ -81,5 +81,8 @@ struct SetupCommand: AsyncParsableCommand {
         let path = try LoginCommand.store(grant, username: username, server: api.server)
         print("\(username) is the first admin of \(api.server), and logged in (credentials in \(path)).")
         print("Next: `hearth whoami`, `hearth user create NAME`, `hearth ns create NAME`.")
+        if case .token = ClientOptions.credentials(for: api.server) {
+            FileHandle.standardError.write(Data("Note: HEARTH_TOKEN is set, and other commands use it instead of this login.\n".utf8))
+        }
     }
 }

@@ -10,8 +10,20 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) async throws -> Result {
+        try await run(executable: ServerProcess.binary, arguments, environment: extra, stdin: stdin)
+    }
+
+    /// Runs `script` with `/bin/sh -c`, with `$HEARTH` set to the binary: for several CLI
+    /// processes at once, started by one child (the suite never spawns two children at a time).
+    static func shell(_ script: String, environment extra: [String: String] = [:]) async throws -> Result {
+        var environment = extra
+        environment["HEARTH"] = ServerProcess.binary.path
+        return try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, stdin: nil)
+    }
+
+    private static func run(executable: URL, _ arguments: [String], environment extra: [String: String], stdin: String?) async throws -> Result {
         let process = Process()
-        process.executableURL = ServerProcess.binary
+        process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         // Nothing of the caller's own Hearth setup leaks in: each test names its server, CA,

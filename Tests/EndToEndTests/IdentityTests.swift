@@ -143,6 +143,21 @@ extension EndToEndTests {
         #expect(retried.status == 0, "\(retried.stderr)")
         #expect(retried.stdout.contains("user:alice"))
 
+        // Two processes that find the token about to expire at once: one refreshes under the
+        // store's lock, the other takes its tokens (presenting the spent refresh token again
+        // would make the server revoke the session).
+        var expiring = try #require(store.entry(for: server.url))
+        expiring.expiresAt = "2000-01-01T00:00:00.000Z"
+        try store.save(expiring, for: server.url)
+        // xargs -P, not `&` and `wait`: sh's wait relies on SIGCHLD, which this test's children
+        // may not get.
+        let together = try await CLI.shell(#"printf '1\n2\n' | xargs -P 2 -I % "$HEARTH" whoami -o json"#, environment: alice)
+        #expect(together.status == 0, "\(together.stderr)")
+        #expect(together.stdout.components(separatedBy: "user:alice").count == 3, "\(together.stdout)")
+        let afterBoth = try await CLI.run(["whoami"], environment: alice)
+        #expect(afterBoth.status == 0, "the session survived two refreshing processes: \(afterBoth.stderr)")
+        #expect(store.entry(for: server.url)?.refreshToken != expiring.refreshToken)
+
         // Her own password: the current one, then the new one; she is logged in again after.
         let passwd = try await CLI.run(["user", "passwd", "--password-stdin"], environment: alice, stdin: Self.alicePassword + "\nlooking glass 678\n")
         #expect(passwd.status == 0, "\(passwd.stderr)")
