@@ -1,12 +1,24 @@
 import HearthCore
+import HearthSecurity
 import HearthStore
 import Hummingbird
+import Metrics
 
 /// Writes the audit trail: every mutating request (allowed or refused, with its outcome) and every
 /// denied request. Entries carry names and outcomes only, never a body, so never a secret.
+///
+/// Refusals of callers without valid credentials are recorded up to a rate per source address
+/// (a burst of 50, then 10 a second): beyond it an unauthenticated flood would turn into a flood of
+/// durable writes. What is not recorded is counted in `hearth_audit_suppressed_total`.
 struct AuditTrail: Sendable {
     /// Where entries go; nil only in the benchmark mode without access control.
     let store: Store?
+    private let anonymousLimiter = RateLimiter(capacity: 50, refillPerSecond: 10)
+    private let suppressed = Counter(label: "hearth_audit_suppressed_total", dimensions: [("reason", "unauthenticated-flood")])
+
+    init(store: Store?) {
+        self.store = store
+    }
 
     /// The entry for a request, before its outcome is known.
     func entry(
@@ -49,6 +61,10 @@ struct AuditTrail: Sendable {
 
     /// Records a request the guard refused.
     func denied(context: HearthRequestContext, verb: String, resource: String, namespace: String?, name: String?, error: HearthError) async {
+        if context.principal.kind == .anonymous, !anonymousLimiter.allow(context.sourceAddress) {
+            suppressed.increment()
+            return
+        }
         var entry = self.entry(
             context: context, verb: verb, resource: resource, namespace: namespace, name: name, decision: AuditEntry.denied,
             reason: error.message)
