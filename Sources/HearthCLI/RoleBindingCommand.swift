@@ -32,7 +32,7 @@ struct RoleBindingCommand: AsyncParsableCommand {
         func path(_ name: String? = nil) throws -> String {
             let suffix = name.map { "/" + ResourceAPI.segment($0) } ?? ""
             if cluster { return "/v1/clusterrolebindings" + suffix }
-            guard let namespace else { throw ValidationError("pass -n NAMESPACE for a binding in a namespace, or --cluster") }
+            guard let namespace else { throw CLIFailure("pass -n NAMESPACE for a binding in a namespace, or --cluster") }
             return "/v1/namespaces/\(ResourceAPI.segment(namespace))/rolebindings" + suffix
         }
     }
