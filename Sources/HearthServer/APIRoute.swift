@@ -1,4 +1,5 @@
 import HTTPTypes
+import HearthCore
 
 /// One route of the API: what the OpenAPI document and the permission checks are built from.
 public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
@@ -23,10 +24,17 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
         return segments.first.map(String.init) ?? "/"
     }
 
-    /// The action for the audit trail of a non-resource route: its last literal segment, or the
-    /// method (`login`, `logout`, `password`, `post`).
+    /// The action for the audit trail of a non-resource route: its last literal segment below the
+    /// area (`login`, `logout`, `password`), else the verb of its method (`create`, `delete`, ...).
     var action: String {
-        if let last = path.split(separator: "/").last, !last.hasPrefix("{"), path.split(separator: "/").count > 2 { return String(last) }
-        return method.rawValue.lowercased()
+        let segments = path.split(separator: "/")
+        if let last = segments.last, !last.hasPrefix("{"), segments.count > 2 { return String(last) }
+        switch method {
+        case .post: return Verbs.create
+        case .put: return Verbs.update
+        case .patch: return Verbs.patch
+        case .delete: return Verbs.delete
+        default: return Verbs.get
+        }
     }
 }

@@ -39,8 +39,8 @@ public final class APIRouter {
                 return response
             } catch {
                 if !note.recorded {
-                    let status = (error as? HearthError)?.code.status ?? 500
-                    try? await audit.record(route: route, context: context, note: note, status: status)
+                    let failure = error as? HearthError
+                    try? await audit.record(route: route, context: context, note: note, status: failure?.code.status ?? 500, failure: failure)
                 }
                 throw error
             }

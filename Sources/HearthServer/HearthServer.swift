@@ -35,6 +35,10 @@ public struct HearthServer: Sendable {
         configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) throws {
+        if configuration.plainHTTP, !IPAddressBytes.isLoopback(configuration.host) {
+            throw HearthError(
+                .badRequest, "--plain-http serves loopback addresses only (127.0.0.1, ::1, localhost); \(configuration.host) needs HTTPS")
+        }
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -82,7 +86,10 @@ public struct HearthServer: Sendable {
             clusterInfo: {
                 ClusterInfo(clusterId: store.clusterID, caFingerprint: fingerprint, version: Self.version, store: store.backendName, revision: nil)
             },
-            caPEM: caPEM, openAPI: { openAPI }
+            caPEM: caPEM, openAPI: { openAPI },
+            accessReady: { [directory, identityService, openAccessForBenchmarks] in
+                openAccessForBenchmarks != nil || (directory.isLoaded && identityService.isReady)
+            }
         ).register(on: api)
         ResourceRoutes(
             store: store, registry: registry, directory: directory, identity: identityService, audit: audit,

@@ -189,7 +189,9 @@ struct ResourceRoutes: Sendable {
         if access?.publicOnly == true, page.items.isEmpty, let namespace,
             !directory.canSeeNamespace(context.principal, namespace)
         {
-            throw HearthError(.notFound, "namespace '\(namespace)' not found")
+            let error = HearthError(.notFound, "namespace '\(namespace)' not found")
+            await audit.denied(context: context, verb: Verbs.list, resource: type.name, namespace: namespace, name: nil, error: error)
+            throw error
         }
         return try JSONResponse.make(
             ResourceList(type: type.name, items: page.items, revision: page.revision, continue: page.next.map { ContinueToken.encode($0) }))

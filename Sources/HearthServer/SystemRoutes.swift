@@ -13,18 +13,21 @@ struct SystemRoutes: Sendable {
     let clusterInfo: @Sendable () -> ClusterInfo
     let caPEM: String
     let openAPI: @Sendable () -> ByteBuffer
+    /// True once everything but the store is ready too (access control loaded, signing keys).
+    let accessReady: @Sendable () -> Bool
 
     func register(on api: APIRouter) {
         api.add(.get, "/healthz", permission: .anonymous, summary: "Liveness: the process answers") { _, _ in
             try JSONResponse.make(["status": "ok"])
         }
-        api.add(.get, "/readyz", permission: .anonymous, summary: "Readiness: the store is migrated and answers") { _, _ in
+        api.add(.get, "/readyz", permission: .anonymous, summary: "Readiness: the store answers and access control is loaded") { _, _ in
             do {
                 try await store.ping()
-                return try JSONResponse.make(["status": "ready"])
             } catch {
                 throw HearthError(.unavailable, "not ready: the store is starting, stopping or unreachable")
             }
+            guard accessReady() else { throw HearthError(.unavailable, "not ready: access control is loading") }
+            return try JSONResponse.make(["status": "ready"])
         }
         api.add(.get, "/metrics", permission: .anonymous, summary: "Prometheus metrics") { _, _ in
             var bytes: [UInt8] = []

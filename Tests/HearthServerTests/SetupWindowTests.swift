@@ -4,6 +4,7 @@ import HearthCore
 import HearthServer
 import HearthTestSupport
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -58,7 +59,7 @@ struct SetupWindowTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let external = try #require(Self.externalAddress(), "this test needs a non-loopback IPv4 address")
         // First start on every address (the test framework would bind localhost only).
-        var configuration = ServerConfiguration(host: "0.0.0.0", port: 0, dataDirectory: directory, plainHTTP: true)
+        var configuration = ServerConfiguration(host: "0.0.0.0", port: 0, dataDirectory: directory, tlsNames: [external])
         configuration.setupWindow = .seconds(1800)
         let server = try HearthServer(configuration: configuration, registry: APITestTypes.registry, logger: APIFixture.logger)
         let port = Mutex<Int?>(nil)
@@ -70,7 +71,10 @@ struct SetupWindowTests {
             while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
             let code = try await Self.waitForCode(in: directory)
             let bound = port.withLock { $0 }!
-            var request = HTTPClientRequest(url: "http://\(external):\(bound)/v1/setup")
+            var request = HTTPClientRequest(url: "https://\(external):\(bound)/v1/setup")
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(directory + "/ca.pem"))
+            request.tlsConfiguration = tls
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: Self.setupBody(code)))
@@ -149,5 +153,28 @@ struct SetupWindowTests {
             }
             #expect(!FileManager.default.fileExists(atPath: directory + "/setup-code"))
         }
+    }
+
+    @Test("a replica (or restart) without the code file adds a code of its own; every code on record works")
+    func codePerReplica() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-setup-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await APIFixture.with(.sqlite, dataDirectory: directory, setUp: false) { _ in
+            _ = try await Self.waitForCode(in: directory)
+        }
+        let first = try Self.code(in: directory)
+        try FileManager.default.removeItem(atPath: directory + "/setup-code")
+        try await APIFixture.with(.sqlite, dataDirectory: directory, setUp: false) { api in
+            let second = try await Self.waitForCode(in: directory)
+            #expect(second != first)
+            let done = try await api.request(.post, "/v1/setup", json: Self.setupBody(first), as: .none)
+            #expect(done.status == 201, "the first code still works: \(done.text)")
+        }
+    }
+
+    @Test("plain HTTP is refused beyond loopback")
+    func plainHTTPLoopbackOnly() throws {
+        let configuration = ServerConfiguration(host: "0.0.0.0", port: 0, dataDirectory: "/tmp/unused-\(UUID().uuidString)", plainHTTP: true)
+        #expect(throws: HearthError.self) { try HearthServer(configuration: configuration, logger: APIFixture.logger) }
     }
 }

@@ -105,6 +105,9 @@ final class AccessDirectory: Service, Sendable {
         }
     }
 
+    /// True once the first load is done: before, every decision would be a refusal.
+    var isLoaded: Bool { state.withLock { $0.loaded } }
+
     /// True when the user exists (disabled or not).
     func userExists(_ name: String) -> Bool { state.withLock { $0.users[name] != nil } }
 

@@ -40,7 +40,7 @@ struct AuditTrail: Sendable {
     }
 
     /// Records a mutating request once its handler has answered.
-    func record(route: APIRoute, context: HearthRequestContext, note: AuditNote, status: Int) async throws {
+    func record(route: APIRoute, context: HearthRequestContext, note: AuditNote, status: Int, failure: HearthError? = nil) async throws {
         guard let store else { return }
         var entry: AuditEntry
         if case .resource(let verb) = route.permission {
@@ -55,6 +55,7 @@ struct AuditTrail: Sendable {
                 reason: context.access?.reason ?? "")
         }
         if let principal = note.principal { entry.principal = principal }
+        if let failure { entry.reason = failure.message }
         entry.status = status
         try await store.appendAudit([entry])
     }

@@ -24,6 +24,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return .failed(HearthError(.unauthorized, "the Authorization header must be 'Bearer <access token or API key>'"))
         }
         let credential = parts[1].trimmingCharacters(in: .whitespaces)
+        guard directory.isLoaded else {
+            return .failed(HearthError(.unavailable, "the server is starting: access control is loading; try again in a moment"))
+        }
         do {
             if credential.hasPrefix("hth_") {
                 let (subject, keyID) = try await identity.authenticateAPIKey(credential)

@@ -8,7 +8,9 @@ import Logging
 struct SetupRecord: Codable, Sendable {
     /// When the cluster first started (the window opens then), ms since 1970.
     var firstStartMillis: Int64
-    var codeDigest: String
+    /// The digests of the valid codes: one per replica that started inside the window (each
+    /// writes its own code file; any of them works).
+    var codeDigests: [String]
     /// The first admin's name once a setup request has been accepted.
     var claimedBy: String?
     /// True once the first admin exists: the setup path is closed for good.
@@ -33,7 +35,7 @@ extension IdentityService {
                 return setup
             }
             // A store that already has users (made before setup existed, or restored) never opens.
-            let setup = SetupRecord(firstStartMillis: now, codeDigest: "", claimedBy: nil, used: !existingUsers.isEmpty)
+            let setup = SetupRecord(firstStartMillis: now, codeDigests: [], claimedBy: nil, used: !existingUsers.isEmpty)
             try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
             return setup
         }
@@ -46,16 +48,17 @@ extension IdentityService {
             closeSetupFile()
             return
         }
-        // Reuse the code in the file when it is the one on record; otherwise make a new one.
+        // Reuse the code in this replica's file when it is on record; otherwise add a new one (the
+        // codes other replicas wrote stay valid).
         var code = (try? String(contentsOfFile: setupCodePath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if code.isEmpty || !ConstantTime.equals(Array(OpaqueToken.digest(of: code).utf8), Array(record.codeDigest.utf8)) {
+        if code.isEmpty || !Self.matches(code, record.codeDigests) {
             code = SecureRandom.humanCode()
             let digest = OpaqueToken.digest(of: code)
             try await store.updateRecords { writer in
                 guard let stored = try await writer.record(Self.setupKind, Self.setupKey),
                     var setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8)), !setup.used, setup.claimedBy == nil
                 else { return }
-                setup.codeDigest = digest
+                setup.codeDigests = Array((setup.codeDigests + [digest]).suffix(16))
                 try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
             }
             try SecretFile.write(code + "\n", to: setupCodePath)
@@ -80,7 +83,7 @@ extension IdentityService {
         try checkPolicy(password, username: username)
         let hasher = self.hasher
         let hash = try await Self.offloaded { try hasher.hash(password) }
-        let presented = OpaqueToken.digest(of: code.trimmingCharacters(in: .whitespacesAndNewlines).uppercased())
+        let presented = code.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
         let now = WallClock.nowMillis()
         let window = Int64(configuration.setupWindow.secondsDouble * 1000)
         try await store.updateRecords { writer in
@@ -93,7 +96,7 @@ extension IdentityService {
             guard now < setup.firstStartMillis + window else {
                 throw HearthError(.forbidden, "the setup window has closed (it is open for \(Int(window / 60_000)) minutes after the first start)")
             }
-            guard !setup.codeDigest.isEmpty, ConstantTime.equals(Array(presented.utf8), Array(setup.codeDigest.utf8)) else {
+            guard Self.matches(presented, setup.codeDigests) else {
                 throw HearthError(.forbidden, "invalid setup code (it is in DATA_DIR/setup-code on the server)")
             }
             setup.claimedBy = username
@@ -121,13 +124,19 @@ extension IdentityService {
                 var setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8))
             else { return }
             setup.used = true
-            setup.codeDigest = ""
+            setup.codeDigests = []
             try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
         }
         closeSetupFile()
         if case .updated(let resource) = outcome { await directory.waitUntilApplied(resource.revision) }
         if case .created(let resource) = outcome { await directory.waitUntilApplied(resource.revision) }
         logger.notice("setup done: '\(username)' is the first cluster admin; the setup path is closed")
+    }
+
+    /// True when `code` is one of the codes on record (compared in constant time, all of them).
+    static func matches(_ code: String, _ digests: [String]) -> Bool {
+        let digest = Array(OpaqueToken.digest(of: code).utf8)
+        return digests.reduce(false) { found, stored in ConstantTime.equals(digest, Array(stored.utf8)) || found }
     }
 
     private func closeSetupFile() {

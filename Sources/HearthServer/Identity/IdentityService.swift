@@ -249,6 +249,8 @@ final class IdentityService: Service, Sendable {
     func refresh(_ text: String) async throws -> TokenGrant {
         let invalid = HearthError(.unauthorized, "invalid or expired refresh token")
         guard let token = try? OpaqueToken(parsing: text), token.kind == .refreshToken else { throw invalid }
+        // Before anything is spent: a replica still loading cannot tell whether the account is active.
+        guard directory.isLoaded, isReady else { throw HearthError(.unavailable, "the server is starting; try again in a moment") }
         let next = OpaqueToken.newRefreshToken()
         let now = WallClock.nowMillis()
         let outcome = try await store.updateRecords { writer -> RefreshOutcome in
@@ -314,6 +316,7 @@ final class IdentityService: Service, Sendable {
     /// a wrong password and a disabled account, after the same work.
     func checkPassword(username: String, password: String) async throws -> String {
         let invalid = HearthError(.unauthorized, "invalid username or password")
+        guard directory.isLoaded else { throw HearthError(.unavailable, "the server is starting; try again in a moment") }
         guard password.utf8.count <= passwordPolicy.maximumBytes else { throw invalid }
         let record = Names.isDNSLabel(username) ? try await store.record(Self.passwordKind, username) : nil
         let hasher = self.hasher

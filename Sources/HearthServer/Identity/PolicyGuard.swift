@@ -27,6 +27,7 @@ struct PolicyGuard: RequestGuard {
         case .authenticated(let caller):
             principal = caller.principal
         case .failed(let error):
+            if error.code == .unavailable { throw error }
             await audit.denied(context: context, verb: route.action, resource: route.area, namespace: nil, name: nil, error: error)
             throw error
         case .anonymous:
