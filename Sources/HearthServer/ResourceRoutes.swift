@@ -282,6 +282,12 @@ struct ResourceRoutes: Sendable {
         let key = try key(type, namespace, context)
         let query = request.uri.queryParameters
         let cascade = query["cascade"].map(String.init) == "true"
+        // Deleting a namespace with everything in it is for cluster admins, not its owners.
+        if cascade, type.name == BuiltinTypes.namespaceTypeName,
+            !directory.decide(context.principal, AccessRequest(verb: Verbs.delete, resource: BuiltinTypes.namespaceTypeName)).isAllowed
+        {
+            throw HearthError(.forbidden, "only a cluster admin may delete a namespace with everything in it (?cascade=true); empty it first")
+        }
         var version = try Self.ifMatch(request)
         if let text = query["version"] {
             guard let v = Int64(text) else { throw HearthError(.badRequest, "version must be an integer") }

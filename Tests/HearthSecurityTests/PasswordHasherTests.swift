@@ -174,7 +174,7 @@ struct PasswordHasherTests {
         #expect(dummy < real * 10)
     }
 
-    @Test("the default parameters are slow and memory-hard: over 10 ms and under 2 s per hash")
+    @Test("the default parameters are slow and memory-hard: over 10 ms and under 5 s per hash")
     func defaultCost() throws {
         let hasher = PasswordHasher()
         #expect(hasher.parameters == .default)
@@ -184,12 +184,12 @@ struct PasswordHasherTests {
         // tests (or builds) may share the machine, and only a hash that is always slow is a bug.
         var fastest = Duration.seconds(3600)
         var encoded = ""
-        for _ in 0..<3 where fastest >= .seconds(2) {
+        for _ in 0..<3 where fastest >= .seconds(1) {
             fastest = min(fastest, try clock.measure { encoded = try hasher.hash("correct horse battery staple") })
         }
         #expect(encoded.hasPrefix("$scrypt$ln=15,r=8,p=1$"))
         #expect(fastest > .milliseconds(10))
-        #expect(fastest < .seconds(2))
+        #expect(fastest < .seconds(5))
         #expect(hasher.verify("correct horse battery staple", against: encoded))
     }
 }

@@ -150,6 +150,9 @@ struct IdentityFlowTests {
             // Deleting the account ends its key.
             #expect(try await api.request(.delete, "/v1/namespaces/ivy-lab/serviceaccounts/bot", as: .bearer(ivy)).status == 200)
             try await eventually { try await api.request(.get, "/v1/auth/whoami", as: .bearer(botKey)).status == 401 }
+            // An owner deletes an empty namespace, but not one with everything in it: that is for admins.
+            #expect(try await api.request(.delete, "/v1/namespaces/ivy-lab?cascade=true", as: .bearer(ivy)).status == 403)
+            #expect(try await api.request(.delete, "/v1/namespaces/ivy-lab", as: .bearer(ivy)).status == 409)
             // Removing jon from the group takes away namespace creation.
             _ = try await api.request(.put, "/v1/groups/staff", json: #"{"name":"staff","spec":{"members":["ivy"]}}"#)
             #expect(try await api.request(.post, "/v1/namespaces", json: #"{"name":"jons"}"#, as: .bearer(jon)).status == 403)

@@ -1,7 +1,9 @@
 import Foundation
 import HearthCore
+import HearthServer
 import HearthSecurity
 import HearthTestSupport
+import Synchronization
 import Testing
 
 /// Forged, altered, expired and revoked credentials, presented to a live server: every one gets
@@ -114,6 +116,32 @@ struct TokenAttackTests {
                 publicKeys: [try VerificationKey(jwk: jwk)])
             let claims = try await verifier.verify(api.adminToken)
             #expect(claims.subject == "user:admin")
+        }
+    }
+
+    @Test("the signing key rotates: tokens signed by the retired key still verify, and the JWKS publishes both")
+    func rotation() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-rotate-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rotateFast: @Sendable (inout ServerConfiguration) -> Void = { $0.signingKeyRotation = .seconds(1) }
+        let first = Mutex<(token: String, kid: String)>(("", ""))
+        try await APIFixture.with(.sqlite, dataDirectory: directory, configure: rotateFast) { api in
+            first.withLock { $0 = (api.adminToken, JWTForge.split(api.adminToken).header["kid"]!.stringValue!) }
+        }
+        try await Task.sleep(for: .milliseconds(1100))
+        // Restarted after the rotation period: a new key signs, the old one still verifies.
+        try await APIFixture.with(.sqlite, dataDirectory: directory, setUp: false, configure: rotateFast) { api in
+            let (oldToken, oldKid) = first.withLock { $0 }
+            for _ in 0..<100 {
+                if try await api.request(.get, "/readyz", as: .none).status == 200 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let token = try await api.login("admin", password: APIFixture.adminPassword)
+            let newKid = JWTForge.split(token).header["kid"]!.stringValue!
+            #expect(newKid != oldKid)
+            #expect(try await api.request(.get, "/v1/auth/whoami", as: .bearer(oldToken)).status == 200)
+            let kids = try await api.request(.get, "/.well-known/jwks.json", as: .none).json["keys"]?.arrayValue?.compactMap { $0["kid"]?.stringValue }
+            #expect(Set(kids ?? []) == [oldKid, newKid])
         }
     }
 }

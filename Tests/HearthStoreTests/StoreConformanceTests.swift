@@ -587,8 +587,9 @@ struct StoreConformanceTests {
     func leases(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { fixture in
             try await fixture.withStore { store in
-                // Margins of a second either way, so a slow machine does not make this flaky.
-                let ttl = Duration.seconds(3)
+                // Generous margins, so a slow or busy machine does not make this flaky.
+                let ttl = Duration.seconds(5)
+                let clock = ContinuousClock()
                 #expect(try await store.tryAcquireLease("leader", holder: "a", ttl: ttl))
                 #expect(try await !store.tryAcquireLease("leader", holder: "b", ttl: ttl))
                 // Leases are independent by name.
@@ -597,11 +598,13 @@ struct StoreConformanceTests {
                 // Renewing extends the lease past its first expiry.
                 try await Task.sleep(for: .seconds(2))
                 #expect(try await store.tryAcquireLease("leader", holder: "a", ttl: ttl))
-                try await Task.sleep(for: .seconds(2))
+                let renewed = clock.now
+                try await Task.sleep(for: .seconds(3.5))
                 #expect(try await !store.tryAcquireLease("leader", holder: "b", ttl: ttl))
 
-                // Once it expires, another holder takes it.
-                try await Task.sleep(for: .seconds(2))
+                // Once it expires (the renewal's expiry is at most `ttl` after it returned), another
+                // holder takes it.
+                try await Task.sleep(until: renewed + ttl + .milliseconds(500), clock: clock)
                 #expect(try await store.tryAcquireLease("leader", holder: "b", ttl: .seconds(60)))
                 #expect(try await !store.tryAcquireLease("leader", holder: "a", ttl: ttl))
                 #expect(try await store.tryAcquireLease("leader", holder: "b", ttl: .seconds(60)))
