@@ -55,8 +55,9 @@ enum RequestIdentity: Sendable {
     case failed(HearthError)
 }
 
-/// An authenticated caller and how it proved it.
-struct Caller: Sendable {
+/// An authenticated caller and how it proved it. A class: it is cached per credential and carried
+/// by every copy of the request context, so one reference beats copying its strings.
+final class Caller: Sendable {
     enum Method: String, Sendable, Codable {
         case accessToken = "access-token"
         case apiKey = "api-key"
@@ -68,17 +69,35 @@ struct Caller: Sendable {
     let credentialID: String
     /// When the access token expires (nil for API keys).
     let expiresAt: String?
+
+    init(principal: Principal, method: Method, credentialID: String, expiresAt: String?) {
+        self.principal = principal
+        self.method = method
+        self.credentialID = credentialID
+        self.expiresAt = expiresAt
+    }
 }
 
-/// What the guard allowed a request to do.
-struct RequestAccess: Sendable {
-    let principal: Principal
-    /// Why it was allowed (the grant), for the audit trail.
-    let reason: String
+/// What the guard allowed a request to do. A class, for the same reason as ``Caller``.
+final class RequestAccess: Sendable {
+    /// The grant that allowed it, when a role binding did.
+    let grant: AccessGrant?
+    /// Why it was allowed otherwise.
+    let note: String
     /// A list the caller may see only the public items of.
-    var publicOnly = false
+    let publicOnly: Bool
     /// A namespace list the caller may see only its visible namespaces of.
-    var visibleOnly = false
+    let visibleOnly: Bool
+
+    init(grant: AccessGrant? = nil, note: String = "", publicOnly: Bool = false, visibleOnly: Bool = false) {
+        self.grant = grant
+        self.note = note
+        self.publicOnly = publicOnly
+        self.visibleOnly = visibleOnly
+    }
+
+    /// Why it was allowed, for the audit trail (only computed when an entry is written).
+    var reason: String { grant?.description ?? note }
 }
 
 /// Filled by a handler, read by ``APIRouter`` after it: whether the handler already committed the

@@ -65,8 +65,7 @@ struct ProblemMiddleware: RouterMiddleware {
         {
             return given
         }
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPad(2) }.joined()
+        return RequestIDs.next()
     }
 }
 

@@ -15,6 +15,6 @@ struct OpenAccessGuard: RequestGuard {
     let principal: Principal
 
     func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws -> RequestAccess {
-        RequestAccess(principal: principal, reason: "benchmark baseline: no access control")
+        RequestAccess(note: "benchmark baseline: no access control")
     }
 }

@@ -18,6 +18,9 @@ final class AccessDirectory: Service, Sendable {
         RoleBinding.resourceTypeName, IdentityTypes.clusterRoleBindingsTypeName, BuiltinTypes.namespaceTypeName,
     ]
 
+    /// The types whose changes alter who a principal is (exists, disabled, groups).
+    static let principalTypes: Set<String> = [IdentityTypes.usersTypeName, IdentityTypes.groupsTypeName, IdentityTypes.serviceAccountsTypeName]
+
     private struct State {
         /// Users by name: true when disabled.
         var users: [String: Bool] = [:]
@@ -30,9 +33,8 @@ final class AccessDirectory: Service, Sendable {
         var bindings: [ResourceKey: RoleBinding] = [:]
         /// Roles and bindings, compiled; rebuilt when they change.
         var evaluator = PolicyEvaluator(bindings: [])
-        /// Each namespace's owners, editors and viewers, compiled.
-        var namespaceMembers: [String: [RoleBinding]] = [:]
-        var namespaceEvaluators: [String: PolicyEvaluator] = [:]
+        /// Each namespace's owners, editors and viewers.
+        var namespaceMembers: [String: NamespaceMembership] = [:]
         /// The namespaces each subject (`user:alice`, `group:ops`, ...) is a member of.
         var memberOf: [String: Set<String>] = [:]
         var revision: Int64 = 0
@@ -47,6 +49,11 @@ final class AccessDirectory: Service, Sendable {
     private let store: Store
     private let logger: Logger
     private let state = Mutex(State())
+    private let generationCounter = Atomic<UInt64>(0)
+
+    /// Advances whenever a user, group or service account changes: a principal built before is
+    /// stale once it moves.
+    var generation: UInt64 { generationCounter.load(ordering: .acquiring) }
 
     init(store: Store, logger: Logger) {
         self.store = store
@@ -59,20 +66,20 @@ final class AccessDirectory: Service, Sendable {
     /// Whether `principal` may make `request`: a role binding, a cluster role binding, or the
     /// membership lists of the request's namespace.
     func decide(_ principal: Principal, _ request: AccessRequest) -> AccessDecision {
-        let (evaluator, namespaceEvaluator) = state.withLock { state in
-            (state.evaluator, request.namespaceForMembership.flatMap { state.namespaceEvaluators[$0] })
+        let (evaluator, members) = state.withLock { state in
+            (state.evaluator, request.namespaceForMembership.flatMap { state.namespaceMembers[$0] })
         }
         let decision = evaluator.decide(principal, request)
         if decision.isAllowed { return decision }
-        if let namespaceEvaluator, case .allowed(let grant) = namespaceEvaluator.decide(principal, request) { return .allowed(reason: grant) }
+        if let grant = members?.decide(principal, request) { return .allowed(reason: grant) }
         return decision
     }
 
     /// True if `principal` may know that `namespace` exists (see ``PolicyEvaluator/canSeeNamespace(_:_:)``).
     func canSeeNamespace(_ principal: Principal, _ namespace: String) -> Bool {
-        let (evaluator, namespaceEvaluator) = state.withLock { ($0.evaluator, $0.namespaceEvaluators[namespace]) }
-        if evaluator.canSeeNamespace(principal, namespace) { return true }
-        return namespaceEvaluator?.canSeeNamespace(principal, namespace) ?? false
+        let (evaluator, members) = state.withLock { ($0.evaluator, $0.namespaceMembers[namespace]) }
+        if members?.includes(principal) == true { return true }
+        return evaluator.canSeeNamespace(principal, namespace)
     }
 
     /// The namespaces `principal` can see.
@@ -186,6 +193,7 @@ final class AccessDirectory: Service, Sendable {
             state = fresh
             return Self.takeReadyWaiters(&state)
         }
+        generationCounter.add(1, ordering: .releasing)
         for waiter in ready { waiter.resume() }
     }
 
@@ -194,6 +202,7 @@ final class AccessDirectory: Service, Sendable {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.revision = max(state.revision, event.revision)
             if Self.watchedTypes.contains(event.object.type) {
+                if Self.principalTypes.contains(event.object.type) { generationCounter.add(1, ordering: .releasing) }
                 gone = Self.deactivation(event, in: state)
                 let policyChanged: Bool
                 if event.kind == .deleted {
@@ -296,23 +305,18 @@ final class AccessDirectory: Service, Sendable {
         state.groupMembers[group] = members.sorted()
     }
 
-    private static func setNamespace(_ namespace: String, members: [RoleBinding], in state: inout State) {
-        let old = state.namespaceMembers[namespace] ?? []
+    private static func setNamespace(_ namespace: String, members bindings: [RoleBinding], in state: inout State) {
+        let members = NamespaceMembership(namespace: namespace, bindings: bindings)
+        let old = state.namespaceMembers[namespace]
         guard old != members else { return }
-        for subject in Set(old.flatMap(\.subjects)).map(\.text) {
+        for subject in old?.subjectTexts ?? [] {
             state.memberOf[subject]?.remove(namespace)
             if state.memberOf[subject]?.isEmpty == true { state.memberOf[subject] = nil }
         }
-        for subject in Set(members.flatMap(\.subjects)).map(\.text) {
+        for subject in members.subjectTexts {
             state.memberOf[subject, default: []].insert(namespace)
         }
-        if members.isEmpty {
-            state.namespaceMembers[namespace] = nil
-            state.namespaceEvaluators[namespace] = nil
-        } else {
-            state.namespaceMembers[namespace] = members
-            state.namespaceEvaluators[namespace] = PolicyEvaluator(bindings: members)
-        }
+        state.namespaceMembers[namespace] = members.isEmpty ? nil : members
     }
 
     private static func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {

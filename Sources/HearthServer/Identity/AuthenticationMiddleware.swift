@@ -19,37 +19,71 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     func authenticate(_ header: String) async -> RequestIdentity {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let credential = Self.bearerCredential(header) else {
             return .failed(HearthError(.unauthorized, "the Authorization header must be 'Bearer <access token or API key>'"))
         }
-        let credential = parts[1].trimmingCharacters(in: .whitespaces)
         guard directory.isLoaded else {
             return .failed(HearthError(.unavailable, "the server is starting: access control is loading; try again in a moment"))
         }
         do {
+            // The common case: a credential seen before, for a principal that has not changed.
+            let generation = directory.generation
+            if let caller = identity.cachedCaller(for: credential, generation: generation) {
+                if caller.method == .accessToken, try await !identity.sessionIsAlive(caller.credentialID) {
+                    return .failed(HearthError(.unauthorized, "the session has ended; log in again"))
+                }
+                return .authenticated(caller)
+            }
+            let caller: Caller
+            let validUntil: Double
             if credential.hasPrefix("hth_") {
                 let (subject, keyID) = try await identity.authenticateAPIKey(credential)
                 guard let principal = directory.principal(forSubject: subject, sessionID: nil) else {
                     return .failed(HearthError(.unauthorized, "the API key's account is disabled or no longer exists"))
                 }
-                return .authenticated(Caller(principal: principal, method: .apiKey, credentialID: keyID, expiresAt: nil))
-            }
-            let claims = try await identity.verifyAccessToken(credential)
-            guard try await identity.sessionIsAlive(claims.sessionID) else {
-                return .failed(HearthError(.unauthorized, "the session has ended; log in again"))
-            }
-            guard let principal = directory.principal(forSubject: claims.subject, sessionID: claims.sessionID) else {
-                return .failed(HearthError(.unauthorized, "the token's account is disabled or no longer exists"))
-            }
-            return .authenticated(
-                Caller(
+                caller = Caller(principal: principal, method: .apiKey, credentialID: keyID, expiresAt: nil)
+                // Checked again after the cache time, for revocations on other replicas.
+                validUntil = Date().timeIntervalSince1970 + identity.configuration.credentialCacheTTL.secondsDouble
+            } else {
+                let claims = try await identity.verifyAccessToken(credential)
+                guard try await identity.sessionIsAlive(claims.sessionID) else {
+                    return .failed(HearthError(.unauthorized, "the session has ended; log in again"))
+                }
+                guard let principal = directory.principal(forSubject: claims.subject, sessionID: claims.sessionID) else {
+                    return .failed(HearthError(.unauthorized, "the token's account is disabled or no longer exists"))
+                }
+                caller = Caller(
                     principal: principal, method: .accessToken, credentialID: claims.sessionID,
-                    expiresAt: Timestamp.string(from: claims.expiresAt)))
+                    expiresAt: Timestamp.string(from: claims.expiresAt))
+                validUntil = claims.expiresAt.timeIntervalSince1970 + identity.leewaySeconds
+            }
+            identity.cache(caller, for: credential, validUntil: validUntil, generation: generation)
+            return .authenticated(caller)
         } catch let error as HearthError {
             return .failed(error.code == .unauthorized ? error : HearthError(error.code, error.message))
         } catch {
             return .failed(HearthError(.unavailable, "credentials cannot be checked now; try again"))
         }
+    }
+
+    /// The credential of `Bearer <credential>` (the scheme in any case, spaces around trimmed);
+    /// nil for another scheme or an empty credential. Works on the UTF-8 bytes: a token is
+    /// hundreds of characters and this runs on every request.
+    static func bearerCredential(_ header: String) -> String? {
+        let bytes = header.utf8
+        let scheme = "bearer".utf8
+        guard bytes.count > scheme.count + 1 else { return nil }
+        var index = bytes.startIndex
+        for expected in scheme {
+            guard bytes[index] | 0x20 == expected else { return nil }
+            index = bytes.index(after: index)
+        }
+        guard bytes[index] == UInt8(ascii: " ") else { return nil }
+        var start = index
+        while start != bytes.endIndex, bytes[start] == UInt8(ascii: " ") { start = bytes.index(after: start) }
+        var end = bytes.endIndex
+        while end != start, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { end = bytes.index(before: end) }
+        guard start != end else { return nil }
+        return String(Substring(header.utf8[start..<end]))
     }
 }

@@ -47,6 +47,33 @@ final class IdentityService: Service, Sendable {
         var sessions: [String: (alive: Bool, checkedAt: ContinuousClock.Instant)] = [:]
         /// API keys by key id, as read at `checkedAt` (nil: no such key).
         var apiKeys: [String: (record: APIKeyRecord?, checkedAt: ContinuousClock.Instant)] = [:]
+        /// Authenticated callers by credential: valid until the token expires (an API key: the
+        /// cache time), and while the directory's generation is the one they were built at.
+        var callers: [String: CachedCaller] = [:]
+    }
+
+    struct CachedCaller {
+        let caller: Caller
+        let validUntil: Double
+        let generation: UInt64
+    }
+
+    /// The access tokens' clock-skew leeway, in seconds.
+    var leewaySeconds: Double { 30 }
+
+    /// The caller a credential was found to be, when still valid.
+    func cachedCaller(for credential: String, generation: UInt64) -> Caller? {
+        guard let cached = caches.withLock({ $0.callers[credential] }), cached.generation == generation,
+            Date().timeIntervalSince1970 < cached.validUntil
+        else { return nil }
+        return cached.caller
+    }
+
+    func cache(_ caller: Caller, for credential: String, validUntil: Double, generation: UInt64) {
+        caches.withLock { caches in
+            if caches.callers.count >= Self.maxCacheEntries { caches.callers.removeAll(keepingCapacity: true) }
+            caches.callers[credential] = CachedCaller(caller: caller, validUntil: validUntil, generation: generation)
+        }
     }
 
     static let maxCacheEntries = 50_000
@@ -359,7 +386,11 @@ final class IdentityService: Service, Sendable {
                     for key in keys { try await writer.delete(Self.apiKeyKind, key.key) }
                     if let username { try await writer.delete(Self.passwordKind, username) }
                 }
-                caches.withLock { caches in for key in keys { caches.apiKeys[key.key] = nil } }
+                let ids = Set(keys.map(\.key))
+                caches.withLock { caches in
+                    for id in ids { caches.apiKeys[id] = nil }
+                    caches.callers = caches.callers.filter { !ids.contains($0.value.caller.credentialID) }
+                }
             }
         } catch {
             logger.warning("could not revoke the credentials of \(subject)", metadata: ["error": "\(error)"])
@@ -434,7 +465,10 @@ final class IdentityService: Service, Sendable {
 
     func deleteAPIKey(_ keyID: String) async throws {
         try await store.updateRecords { writer in try await writer.delete(Self.apiKeyKind, keyID) }
-        caches.withLock { $0.apiKeys[keyID] = (nil, .now) }
+        caches.withLock { caches in
+            caches.apiKeys[keyID] = (nil, .now)
+            caches.callers = caches.callers.filter { $0.value.caller.credentialID != keyID }
+        }
     }
 
     // MARK: Helpers
@@ -447,6 +481,7 @@ final class IdentityService: Service, Sendable {
             caches.verified = caches.verified.filter { $0.value.expiresAt.addingTimeInterval(30) > now }
             caches.sessions = caches.sessions.filter { instant - $0.value.checkedAt < ttl }
             caches.apiKeys = caches.apiKeys.filter { instant - $0.value.checkedAt < ttl }
+            caches.callers = caches.callers.filter { $0.value.validUntil > now.timeIntervalSince1970 }
         }
     }
 

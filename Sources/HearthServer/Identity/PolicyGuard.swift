@@ -20,7 +20,7 @@ struct PolicyGuard: RequestGuard {
 
     func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws -> RequestAccess {
         if permission == .anonymous {
-            return RequestAccess(principal: context.principal, reason: "anonymous route")
+            return RequestAccess(note: "anonymous route")
         }
         let principal: Principal
         switch context.identity {
@@ -37,10 +37,10 @@ struct PolicyGuard: RequestGuard {
         }
         switch permission {
         case .anonymous, .authenticated:
-            return RequestAccess(principal: principal, reason: "authenticated")
+            return RequestAccess(note: "authenticated")
         case .action(let verb, let resource):
             let decision = directory.decide(principal, AccessRequest(verb: verb, resource: resource))
-            if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
+            if let grant = decision.grant { return RequestAccess(grant: grant) }
             let error = HearthError(.forbidden, "\(principal) may not \(verb) \(resource)")
             await audit.denied(context: context, verb: verb, resource: resource, namespace: nil, name: nil, error: error)
             throw error
@@ -57,21 +57,21 @@ struct PolicyGuard: RequestGuard {
             throw HearthError(.notFound, "unknown resource type '\(target.type)'; GET /v1/resource-types lists them")
         }
         let decision = directory.decide(principal, target.accessRequest)
-        if let grant = decision.grant { return RequestAccess(principal: principal, reason: grant.description) }
+        if let grant = decision.grant { return RequestAccess(grant: grant) }
 
         // Listing namespaces shows the visible ones.
         if target.type == BuiltinTypes.namespaceTypeName, target.verb == Verbs.list {
-            return RequestAccess(principal: principal, reason: "lists the namespaces the caller can see", visibleOnly: true)
+            return RequestAccess(note: "lists the namespaces the caller can see", visibleOnly: true)
         }
         if let namespace = target.namespace, target.type != BuiltinTypes.namespaceTypeName {
             if target.verb == Verbs.get, let name = target.name,
                 let resource = try? await store.get(ResourceKey(type: target.type, namespace: namespace, name: name)),
                 resource.labels[IdentityTypes.publicLabel] == "true"
             {
-                return RequestAccess(principal: principal, reason: "the resource is public")
+                return RequestAccess(note: "the resource is public")
             }
             if target.verb == Verbs.list {
-                return RequestAccess(principal: principal, reason: "lists the public resources", publicOnly: true)
+                return RequestAccess(note: "lists the public resources", publicOnly: true)
             }
         }
         let error: HearthError
