@@ -36,3 +36,15 @@ extension MutationOutcome {
         return 200
     }
 }
+
+extension Mutation {
+    /// The rows applying this mutation reads first: its own, and its namespace.
+    var prefetchKeys: [ResourceKey] {
+        let key: ResourceKey
+        switch self {
+        case .put(let k, _, _): key = k
+        case .delete(let k, _, _): key = k
+        }
+        return [key] + (key.namespaceKey.map { [$0] } ?? [])
+    }
+}

@@ -206,9 +206,27 @@ final class PostgresBackend: StoreBackend {
 }
 
 /// The write transaction of ``PostgresBackend``: one leased connection inside BEGIN ... COMMIT.
+///
+/// Round trips, not the database, bound a write batch's time, so the transaction keeps what it
+/// knows and what it writes: rows fetched (and locked) or written here are answered from memory;
+/// ``prefetch(_:)`` reads and locks a whole batch's rows in one query; writes are buffered and
+/// ``flush()`` sends them in two statements whatever the batch's size (multi-row `UNNEST`
+/// inserts). Reads the buffer cannot answer (references to a resource) flush first, so the
+/// database always sees the writes before it is asked about them.
 final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+
+    /// Rows as this transaction knows them: fetched (and locked), or written here; nil is absent.
+    private var known: [ResourceKey: Resource?] = [:]
+    /// Whether rows exist, for keys only checked for existence.
+    private var existing: [ResourceKey: Bool] = [:]
+    /// The final state of each written row: its revision, version and JSON, or nil when deleted.
+    private var rows: [ResourceKey: (revision: Int64, version: Int64, data: String)?] = [:]
+    /// Rows whose outgoing references are dropped, then those written anew.
+    private var dropRefs: Set<ResourceKey> = []
+    private var newRefs: [ResourceKey: [ResourceKey]] = [:]
+    private var changes: [(revision: Int64, kind: String, data: String, millis: Int64)] = []
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -230,21 +248,46 @@ final class PostgresTransaction: StoreTransaction {
         try await run("UPDATE hearth_state SET revision = \(revision) WHERE id = 1")
     }
 
+    func prefetch(_ keys: [ResourceKey]) async throws {
+        let wanted = Array(Set(keys.filter { known[$0] == nil }))
+        guard !wanted.isEmpty else { return }
+        for key in wanted { known[key] = .some(nil) }
+        let rows = try await connection.query(
+            """
+            SELECT r.data FROM resources r
+            JOIN UNNEST(\(wanted.map(\.type)), \(wanted.map(\.namespace)), \(wanted.map(\.name))) AS k(type, namespace, name)
+            ON r.type = k.type COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
+            FOR UPDATE OF r
+            """, logger: logger)
+        for try await data in rows.decode(String.self) {
+            let resource = try ResourceCodec.decode(data)
+            known[resource.key] = resource
+        }
+    }
+
     func fetch(_ key: ResourceKey) async throws -> Resource? {
+        if let resource = known[key] { return resource }
         let rows = try await connection.query(
             "SELECT data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name) FOR UPDATE", logger: logger)
-        for try await data in rows.decode(String.self) { return try ResourceCodec.decode(data) }
-        return nil
+        var found: Resource? = nil
+        for try await data in rows.decode(String.self) { found = try ResourceCodec.decode(data) }
+        known[key] = found
+        return found
     }
 
     func exists(_ key: ResourceKey) async throws -> Bool {
+        if let resource = known[key] { return resource != nil }
+        if let exists = existing[key] { return exists }
         let rows = try await connection.query(
             "SELECT 1 FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name) FOR SHARE", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        var found = false
+        for try await _ in rows { found = true }
+        existing[key] = found
+        return found
     }
 
     func referrers(of key: ResourceKey) async throws -> [ResourceKey] {
+        try await flush()
         var keys: [ResourceKey] = []
         let rows = try await connection.query(
             "SELECT from_type, from_namespace, from_name FROM refs WHERE to_type = \(key.type) AND to_namespace = \(key.namespace) AND to_name = \(key.name)",
@@ -257,36 +300,61 @@ final class PostgresTransaction: StoreTransaction {
 
     func put(_ resource: Resource, encoded: String, references: [ResourceKey], replacing: Bool, change: ChangeEvent, atMillis: Int64) async throws {
         let key = resource.key
-        // One round trip for the row and its change-log entry.
+        known[key] = resource
+        rows[key] = (resource.revision, resource.version, encoded)
+        if replacing { dropRefs.insert(key) }
+        newRefs[key] = Array(Set(references))
+        changes.append((change.revision, change.kind.rawValue, encoded, atMillis))
+    }
+
+    func remove(_ key: ResourceKey, change: ChangeEvent, encoded: String, atMillis: Int64) async throws {
+        known[key] = .some(nil)
+        rows[key] = .some(nil)
+        dropRefs.insert(key)
+        newRefs[key] = nil
+        changes.append((change.revision, change.kind.rawValue, encoded, atMillis))
+    }
+
+    /// Sends the buffered writes: the deletions (rows and dropped references), then the rows,
+    /// references and change-log entries written, each kind in one multi-row statement.
+    func flush() async throws {
+        guard !rows.isEmpty || !changes.isEmpty else { return }
+        let deleted = rows.filter { $0.value == nil }.map(\.key)
+        let dropped = Array(dropRefs)
+        if !deleted.isEmpty || !dropped.isEmpty {
+            try await run(
+                """
+                WITH unreferenced AS (
+                    DELETE FROM refs f USING UNNEST(\(dropped.map(\.type)), \(dropped.map(\.namespace)), \(dropped.map(\.name))) AS k(type, namespace, name)
+                    WHERE f.from_type = k.type COLLATE "C" AND f.from_namespace = k.namespace COLLATE "C" AND f.from_name = k.name COLLATE "C"
+                )
+                DELETE FROM resources r USING UNNEST(\(deleted.map(\.type)), \(deleted.map(\.namespace)), \(deleted.map(\.name))) AS k(type, namespace, name)
+                WHERE r.type = k.type COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
+                """)
+        }
+        let written = rows.compactMap { key, row in row.map { (key, $0) } }
+        let references = newRefs.flatMap { from, targets in targets.map { (from, $0) } }
         try await run(
             """
             WITH written AS (
                 INSERT INTO resources (type, namespace, name, revision, version, data)
-                VALUES (\(key.type), \(key.namespace), \(key.name), \(resource.revision), \(resource.version), \(encoded))
+                SELECT * FROM UNNEST(
+                    \(written.map(\.0.type)), \(written.map(\.0.namespace)), \(written.map(\.0.name)),
+                    \(written.map(\.1.revision)), \(written.map(\.1.version)), \(written.map(\.1.data)))
                 ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, version = EXCLUDED.version, data = EXCLUDED.data
+            ), referenced AS (
+                INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name)
+                SELECT * FROM UNNEST(
+                    \(references.map(\.1.type)), \(references.map(\.1.namespace)), \(references.map(\.1.name)),
+                    \(references.map(\.0.type)), \(references.map(\.0.namespace)), \(references.map(\.0.name)))
             )
-            INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(change.revision), \(change.kind.rawValue), \(encoded), \(atMillis))
+            INSERT INTO changes (revision, kind, data, created_ms)
+            SELECT * FROM UNNEST(\(changes.map(\.revision)), \(changes.map(\.kind)), \(changes.map(\.data)), \(changes.map(\.millis)))
             """)
-        if replacing {
-            try await run("DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)")
-        }
-        for target in Set(references) {
-            try await run(
-                "INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name) VALUES (\(target.type), \(target.namespace), \(target.name), \(key.type), \(key.namespace), \(key.name))"
-            )
-        }
-    }
-
-    func remove(_ key: ResourceKey, change: ChangeEvent, encoded: String, atMillis: Int64) async throws {
-        try await run(
-            """
-            WITH removed AS (
-                DELETE FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)
-            ), unreferenced AS (
-                DELETE FROM refs WHERE from_type = \(key.type) AND from_namespace = \(key.namespace) AND from_name = \(key.name)
-            )
-            INSERT INTO changes (revision, kind, data, created_ms) VALUES (\(change.revision), \(change.kind.rawValue), \(encoded), \(atMillis))
-            """)
+        rows.removeAll()
+        dropRefs.removeAll()
+        newRefs.removeAll()
+        changes.removeAll()
     }
 
     func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool {

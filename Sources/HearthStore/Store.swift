@@ -218,7 +218,7 @@ public final class Store: Service {
     /// and its password hash, say), and not at all when it is refused.
     public func mutate(_ mutation: Mutation, audit: AuditEntry? = nil, records: [StoredRecord] = []) async throws -> MutationOutcome {
         try await timed("write") {
-            try await submit(writesResources: true, audit: audit) { [engine] transaction, revisions, events in
+            try await submit(writesResources: true, audit: audit, keys: mutation.prefetchKeys) { [engine] transaction, revisions, events in
                 let outcome = try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
                 for record in records { try await transaction.putRecord(record) }
                 return outcome
@@ -287,12 +287,12 @@ public final class Store: Service {
     }
 
     private func submit<T: Sendable>(
-        writesResources: Bool = false, audit: AuditEntry? = nil,
+        writesResources: Bool = false, audit: AuditEntry? = nil, keys: [ResourceKey] = [],
         _ body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> T
     ) async throws -> T {
         guard isReady else { throw HearthError(.unavailable, "the store is not ready or is shutting down") }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let write = PendingWrite(writesResources: writesResources, audit: audit, body: { try await body($0, $1, &$2) }, continuation: continuation)
+            let write = PendingWrite(writesResources: writesResources, audit: audit, keys: keys, body: { try await body($0, $1, &$2) }, continuation: continuation)
             let accepted = queue.withLock { pending -> Bool in
                 if state.withLock({ $0.stopped }) { return false }
                 pending.append(write)
@@ -332,7 +332,12 @@ public final class Store: Service {
         do {
             try await backend.withWriteTransaction { transaction in
                 let revisions = RevisionAllocator(transaction: transaction)
-                if batch.contains(where: \.writesResources) { try await revisions.lock() }
+                if batch.contains(where: \.writesResources) {
+                    try await revisions.lock()
+                    // Every row the batch will read, locked in one go (after the revision lock, the
+                    // order every replica takes locks in).
+                    try await transaction.prefetch(batch.flatMap(\.keys))
+                }
                 for write in batch {
                     let mark = revisions.mark
                     var writeEvents: [ChangeEvent] = []
@@ -354,6 +359,7 @@ public final class Store: Service {
                         }
                     }
                 }
+                try await transaction.flush()
                 if revisions.dirty, let revision = revisions.current {
                     try await transaction.setRevision(revision)
                 }
@@ -399,6 +405,8 @@ struct PendingWrite: Sendable {
     let writesResources: Bool
     /// Appended with the write's outcome, in the same transaction.
     let audit: AuditEntry?
+    /// The rows the write will read, to prefetch.
+    let keys: [ResourceKey]
     let body: @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
 }

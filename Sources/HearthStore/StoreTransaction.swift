@@ -32,4 +32,14 @@ protocol StoreTransaction: AnyObject {
     func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws
     /// Deletes audit entries older than the cutoff; returns how many.
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int
+
+    /// Reads and locks these rows ahead of the writes that need them (one round trip for a batch).
+    func prefetch(_ keys: [ResourceKey]) async throws
+    /// Sends any writes the transaction buffered; the store calls it before committing.
+    func flush() async throws
+}
+
+extension StoreTransaction {
+    func prefetch(_ keys: [ResourceKey]) async throws {}
+    func flush() async throws {}
 }

@@ -37,6 +37,9 @@ final class AccessDirectory: Service, Sendable {
         var namespaceMembers: [String: NamespaceMembership] = [:]
         /// The namespaces each subject (`user:alice`, `group:ops`, ...) is a member of.
         var memberOf: [String: Set<String>] = [:]
+        /// The version of each resource in the view: a change that keeps it (a status update) changes
+        /// nothing here.
+        var versions: [ResourceKey: Int64] = [:]
         var revision: Int64 = 0
         var loaded = false
         var waiters: [(revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
@@ -179,7 +182,10 @@ final class AccessDirectory: Service, Sendable {
             var options = ListOptions(type: type, limit: ListOptions.maxLimit)
             while true {
                 let page = try await store.list(options)
-                for resource in page.items { Self.put(resource, into: &fresh) }
+                for resource in page.items {
+                    Self.put(resource, into: &fresh)
+                    fresh.versions[resource.key] = resource.version
+                }
                 revision = max(revision, page.revision)
                 guard let next = page.next else { break }
                 options.after = next
@@ -201,7 +207,11 @@ final class AccessDirectory: Service, Sendable {
         var gone: (subject: String, deleted: Bool)?
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.revision = max(state.revision, event.revision)
-            if Self.watchedTypes.contains(event.object.type) {
+            let key = event.object.key
+            if Self.watchedTypes.contains(event.object.type),
+                event.kind == .deleted || state.versions[key] != event.object.version
+            {
+                if event.kind == .deleted { state.versions[key] = nil } else { state.versions[key] = event.object.version }
                 if Self.principalTypes.contains(event.object.type) { generationCounter.add(1, ordering: .releasing) }
                 gone = Self.deactivation(event, in: state)
                 let policyChanged: Bool
