@@ -53,6 +53,7 @@ final class AccessDirectory: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     private let generationCounter = Atomic<UInt64>(0)
+    private let loadedFlag = Atomic<Bool>(false)
 
     /// Advances whenever a user, group or service account changes: a principal built before is
     /// stale once it moves.
@@ -116,7 +117,7 @@ final class AccessDirectory: Service, Sendable {
     }
 
     /// True once the first load is done: before, every decision would be a refusal.
-    var isLoaded: Bool { state.withLock { $0.loaded } }
+    var isLoaded: Bool { loadedFlag.load(ordering: .acquiring) }
 
     /// True when the user exists (disabled or not).
     func userExists(_ name: String) -> Bool { state.withLock { $0.users[name] != nil } }
@@ -200,6 +201,7 @@ final class AccessDirectory: Service, Sendable {
             return Self.takeReadyWaiters(&state)
         }
         generationCounter.add(1, ordering: .releasing)
+        loadedFlag.store(true, ordering: .releasing)
         for waiter in ready { waiter.resume() }
     }
 

@@ -26,12 +26,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return .failed(HearthError(.unavailable, "the server is starting: access control is loading; try again in a moment"))
         }
         do {
-            // The common case: a credential seen before, for a principal that has not changed.
+            // The common case: a credential seen lately, for a principal that has not changed since.
+            // (A session or key revoked on this replica is dropped from the cache at once; one
+            // revoked elsewhere within the cache time.)
             let generation = directory.generation
             if let caller = identity.cachedCaller(for: credential, generation: generation) {
-                if caller.method == .accessToken, try await !identity.sessionIsAlive(caller.credentialID) {
-                    return .failed(HearthError(.unauthorized, "the session has ended; log in again"))
-                }
                 return .authenticated(caller)
             }
             let caller: Caller
@@ -55,7 +54,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 caller = Caller(
                     principal: principal, method: .accessToken, credentialID: claims.sessionID,
                     expiresAt: Timestamp.string(from: claims.expiresAt))
-                validUntil = claims.expiresAt.timeIntervalSince1970 + identity.leewaySeconds
+                // Until the token expires, or the session is due to be checked again.
+                validUntil = min(
+                    claims.expiresAt.timeIntervalSince1970 + identity.leewaySeconds,
+                    Date().timeIntervalSince1970 + identity.configuration.credentialCacheTTL.secondsDouble)
             }
             identity.cache(caller, for: credential, validUntil: validUntil, generation: generation)
             return .authenticated(caller)

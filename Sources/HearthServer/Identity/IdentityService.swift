@@ -334,7 +334,10 @@ final class IdentityService: Service, Sendable {
     }
 
     private func forgetSession(_ sessionID: String) {
-        caches.withLock { $0.sessions[sessionID] = (false, .now) }
+        caches.withLock { caches in
+            caches.sessions[sessionID] = (false, .now)
+            caches.callers = caches.callers.filter { !($0.value.caller.method == .accessToken && $0.value.caller.credentialID == sessionID) }
+        }
     }
 
     // MARK: Passwords
