@@ -28,7 +28,6 @@ public final class APIRouter {
         let requestGuard = self.requestGuard
         let audit = self.audit
         router.on(RouterPath(path), method: method) { request, context in
-            var context = context
             context.access = try await requestGuard.check(permission, route: route, request: request, context: context)
             guard route.isMutating else { return try await handler(request, context) }
             let note = AuditNote()

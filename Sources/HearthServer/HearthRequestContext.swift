@@ -9,20 +9,38 @@ import Synchronization
 /// allowed (set by ``APIRouter`` before the handler runs).
 public struct HearthRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The caller's `X-Request-Id` if it sent a sane one, else a new id. Echoed on the response.
-    public var requestID: String
     public let remoteAddress: SocketAddress?
+    /// Hearth's own per-request state, behind one reference: Hummingbird copies the context at
+    /// every middleware, and one retain is cheaper than one per field.
+    private let state = RequestState()
+
+    /// The caller's `X-Request-Id` if it sent a sane one, else a new id. Echoed on the response.
+    public var requestID: String {
+        get { state.requestID }
+        nonmutating set { state.requestID = newValue }
+    }
+
     /// Who the caller is, once authentication has run.
-    var identity: RequestIdentity = .anonymous
+    var identity: RequestIdentity {
+        get { state.identity }
+        nonmutating set { state.identity = newValue }
+    }
+
     /// What the guard allowed this request; nil before it has run.
-    var access: RequestAccess?
+    var access: RequestAccess? {
+        get { state.access }
+        nonmutating set { state.access = newValue }
+    }
+
     /// Where the handler leaves what the audit entry of a mutating request needs.
-    var auditNote: AuditNote?
+    var auditNote: AuditNote? {
+        get { state.auditNote }
+        nonmutating set { state.auditNote = newValue }
+    }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        requestID = ""
     }
 
     /// True when the peer is on this machine.
@@ -119,4 +137,14 @@ final class AuditNote: Sendable {
         get { state.withLock { $0.name } }
         set { state.withLock { $0.name = newValue } }
     }
+}
+
+/// The mutable part of one request's context. A request's middlewares, guard and handler run one
+/// after another, never at once, which is what makes the unchecked `Sendable` sound: no two tasks
+/// touch one request's state at the same time.
+final class RequestState: @unchecked Sendable {
+    var requestID = ""
+    var identity: RequestIdentity = .anonymous
+    var access: RequestAccess?
+    var auditNote: AuditNote?
 }
