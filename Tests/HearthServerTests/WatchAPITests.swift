@@ -60,8 +60,10 @@ struct WatchAPITests {
             // Filters apply to watches too.
             let filtered = try await Self.collect(api, "/v1/namespaces/demo/gadgets?watch=true&revision=\(start)&labelSelector=k%3Dc", count: 1)
             #expect(filtered.first?.data.contains(#""name":"c""#) == true)
-            // Live events after the watch starts.
-            async let live = Self.collect(api, "/v1/namespaces/demo/gadgets?watch=true", count: 1)
+            // Live events after the watch starts (from the current revision, so that a slow
+            // connection cannot make it miss the write).
+            let now = try #require(try await api.request(.get, "/v1/namespaces/demo/gadgets").json["revision"]?.int64Value)
+            async let live = Self.collect(api, "/v1/namespaces/demo/gadgets?watch=true&revision=\(now)", count: 1)
             try await Task.sleep(for: .milliseconds(300))
             _ = try await api.request(.post, "/v1/namespaces/demo/gadgets", json: #"{"name":"d"}"#)
             let liveEvents = try await live
