@@ -343,8 +343,13 @@ struct ResourceRoutes: Sendable {
             case .unchanged: []
             case .deleted(let resources): resources
             }
-        if let revision = changed.filter({ AccessDirectory.watchedTypes.contains($0.type) }).map(\.revision).max() {
-            await directory.waitUntilApplied(revision)
+        switch outcome {
+        case .created, .updated:
+            for resource in changed { directory.applyCommitted(resource) }
+        case .deleted, .unchanged:
+            if let revision = changed.filter({ AccessDirectory.watchedTypes.contains($0.type) }).map(\.revision).max() {
+                await directory.waitUntilApplied(revision)
+            }
         }
         return try Self.outcomeResponse(outcome, request: request)
     }

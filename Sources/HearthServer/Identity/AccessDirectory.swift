@@ -39,7 +39,7 @@ final class AccessDirectory: Service, Sendable {
         var memberOf: [String: Set<String>] = [:]
         /// The version of each resource in the view: a change that keeps it (a status update) changes
         /// nothing here.
-        var versions: [ResourceKey: Int64] = [:]
+        var versions: [ResourceKey: (version: Int64, revision: Int64)] = [:]
         var revision: Int64 = 0
         var loaded = false
         var waiters: [(revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
@@ -185,7 +185,7 @@ final class AccessDirectory: Service, Sendable {
                 let page = try await store.list(options)
                 for resource in page.items {
                     Self.put(resource, into: &fresh)
-                    fresh.versions[resource.key] = resource.version
+                    fresh.versions[resource.key] = (resource.version, resource.revision)
                 }
                 revision = max(revision, page.revision)
                 guard let next = page.next else { break }
@@ -205,15 +205,25 @@ final class AccessDirectory: Service, Sendable {
         for waiter in ready { waiter.resume() }
     }
 
-    private func apply(_ event: ChangeEvent) {
+    /// Applies this replica's own committed write at once, before the change feed brings it, so
+    /// that the writer's next request is decided with it. The feed's copy is then skipped.
+    func applyCommitted(_ resource: Resource) {
+        guard Self.watchedTypes.contains(resource.type) else { return }
+        apply(ChangeEvent(revision: resource.revision, kind: .modified, object: resource), fromFeed: false)
+    }
+
+    private func apply(_ event: ChangeEvent, fromFeed: Bool = true) {
         var gone: (subject: String, deleted: Bool)?
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.revision = max(state.revision, event.revision)
+            if fromFeed { state.revision = max(state.revision, event.revision) }
             let key = event.object.key
-            if Self.watchedTypes.contains(event.object.type),
-                event.kind == .deleted || state.versions[key] != event.object.version
+            let last = state.versions[key]
+            // Not older than what the view has (a write applied directly arrives again from the
+            // feed), and not a change that keeps the version (a status update).
+            if Self.watchedTypes.contains(event.object.type), (last?.revision ?? -1) < event.revision,
+                event.kind == .deleted || last?.version != event.object.version
             {
-                if event.kind == .deleted { state.versions[key] = nil } else { state.versions[key] = event.object.version }
+                state.versions[key] = (event.kind == .deleted ? -1 : event.object.version, event.revision)
                 if Self.principalTypes.contains(event.object.type) { generationCounter.add(1, ordering: .releasing) }
                 gone = Self.deactivation(event, in: state)
                 let policyChanged: Bool
