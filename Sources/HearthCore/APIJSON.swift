@@ -14,4 +14,9 @@ public enum APIJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)
     }
+
+    /// ``encode(_:)`` as a string, as the store keeps JSON.
+    public static func encodeString(_ value: some Encodable) throws -> String {
+        String(decoding: try encode(value), as: UTF8.self)
+    }
 }

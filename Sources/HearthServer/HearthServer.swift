@@ -27,9 +27,9 @@ public struct HearthServer: Sendable {
     let identityService: IdentityService
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
-    /// every request runs as this principal, with no credentials checked, no policy and no audit.
-    /// Package access: the `hearth` binary has no way to turn it on.
-    package var openAccessForBenchmarks: Principal?
+    /// requests run with no credentials checked, no policy and no audit. Package access: the
+    /// `hearth` binary has no way to turn it on.
+    package var openAccessForBenchmarks = false
 
     public init(
         configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
@@ -68,9 +68,9 @@ public struct HearthServer: Sendable {
         router.add(middleware: ProblemMiddleware())
         let audit: AuditTrail
         let requestGuard: any RequestGuard
-        if let principal = openAccessForBenchmarks {
+        if openAccessForBenchmarks {
             audit = AuditTrail(store: nil)
-            requestGuard = OpenAccessGuard(principal: principal)
+            requestGuard = OpenAccessGuard()
         } else {
             router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory))
             audit = AuditTrail(store: store)
@@ -88,7 +88,7 @@ public struct HearthServer: Sendable {
             },
             caPEM: caPEM, openAPI: { openAPI },
             accessReady: { [directory, identityService, openAccessForBenchmarks] in
-                openAccessForBenchmarks != nil || (directory.isLoaded && identityService.isReady)
+                openAccessForBenchmarks || (directory.isLoaded && identityService.isReady)
             }
         ).register(on: api)
         ResourceRoutes(

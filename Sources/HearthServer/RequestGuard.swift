@@ -9,11 +9,9 @@ protocol RequestGuard: Sendable {
         -> RequestAccess
 }
 
-/// Lets every request through as one principal: for `hearth-bench`'s baseline only (see
+/// Lets every request through: for `hearth-bench`'s baseline only (see
 /// ``HearthServer/openAccessForBenchmarks``).
 struct OpenAccessGuard: RequestGuard {
-    let principal: Principal
-
     func check(_ permission: RoutePermission, route: APIRoute, request: Request, context: HearthRequestContext) async throws -> RequestAccess {
         RequestAccess(note: "benchmark baseline: no access control")
     }

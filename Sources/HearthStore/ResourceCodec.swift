@@ -5,7 +5,7 @@ import HearthCore
 /// equal resources store equal bytes and a read can serve them as they are.
 enum ResourceCodec {
     static func encode(_ resource: Resource) throws -> String {
-        String(decoding: try APIJSON.encode(resource), as: UTF8.self)
+        try APIJSON.encodeString(resource)
     }
 
     static func decode(_ text: String) throws -> Resource {

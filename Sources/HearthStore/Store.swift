@@ -347,7 +347,7 @@ public final class Store: Service {
                         events += writeEvents
                         if var entry = write.audit {
                             entry.status = (value as? MutationOutcome)?.httpStatus ?? 200
-                            try await Self.append(entry, in: transaction)
+                            try await RecordWriter(transaction: transaction).appendAudit(entry)
                         }
                     } catch let error as HearthError {
                         // Refused before it wrote anything (see MutationEngine): the rest commits.
@@ -355,7 +355,7 @@ public final class Store: Service {
                         results.append(.failure(error))
                         if var entry = write.audit {
                             entry.status = error.code.status
-                            try await Self.append(entry, in: transaction)
+                            try await RecordWriter(transaction: transaction).appendAudit(entry)
                         }
                     }
                 }
@@ -379,9 +379,6 @@ public final class Store: Service {
         }
     }
 
-    private static func append(_ entry: AuditEntry, in transaction: any StoreTransaction) async throws {
-        try await transaction.appendAudit(entry, atMillis: MutationEngine.nowMillis(), encoded: String(decoding: try APIJSON.encode(entry), as: UTF8.self))
-    }
 
     private func timed<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now

@@ -4,6 +4,8 @@
 /// Records are addressed by `kind` and `key`; `subject` groups them by owner (all sessions of a
 /// user, all API keys of a service account) so they can be found and revoked together. A record
 /// with an expiry is deleted by the store once it has passed.
+import Foundation
+
 public struct StoredRecord: Sendable, Hashable {
     public let kind: String
     public let key: String
@@ -18,5 +20,10 @@ public struct StoredRecord: Sendable, Hashable {
         self.subject = subject
         self.value = value
         self.expiresAtMillis = expiresAtMillis
+    }
+
+    /// The value decoded as JSON of `type`; nil when it is not.
+    public func decoded<T: Decodable>(as type: T.Type) -> T? {
+        try? JSONDecoder().decode(type, from: Data(value.utf8))
     }
 }

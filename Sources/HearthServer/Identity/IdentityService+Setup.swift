@@ -29,14 +29,10 @@ extension IdentityService {
         let now = WallClock.nowMillis()
         let existingUsers = try await store.list(ListOptions(type: IdentityTypes.usersTypeName, limit: 1)).items
         let record = try await store.updateRecords { writer -> SetupRecord in
-            if let stored = try await writer.record(Self.setupKind, Self.setupKey),
-                let setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8))
-            {
-                return setup
-            }
+            if let setup = try await Self.setupState(in: writer) { return setup }
             // A store that already has users (made before setup existed, or restored) never opens.
             let setup = SetupRecord(firstStartMillis: now, codeDigests: [], claimedBy: nil, used: !existingUsers.isEmpty)
-            try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
+            try await Self.save(setup, in: writer)
             return setup
         }
         if let username = record.claimedBy, !record.used {
@@ -55,11 +51,9 @@ extension IdentityService {
             code = SecureRandom.humanCode()
             let digest = OpaqueToken.digest(of: code)
             try await store.updateRecords { writer in
-                guard let stored = try await writer.record(Self.setupKind, Self.setupKey),
-                    var setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8)), !setup.used, setup.claimedBy == nil
-                else { return }
+                guard var setup = try await Self.setupState(in: writer), !setup.used, setup.claimedBy == nil else { return }
                 setup.codeDigests = Array((setup.codeDigests + [digest]).suffix(16))
-                try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
+                try await Self.save(setup, in: writer)
             }
             try SecretFile.write(code + "\n", to: setupCodePath)
         }
@@ -87,9 +81,7 @@ extension IdentityService {
         let now = WallClock.nowMillis()
         let window = Int64(configuration.setupWindow.secondsDouble * 1000)
         try await store.updateRecords { writer in
-            guard let stored = try await writer.record(Self.setupKind, Self.setupKey),
-                var setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8))
-            else { throw HearthError(.forbidden, "setup is not open") }
+            guard var setup = try await Self.setupState(in: writer) else { throw HearthError(.forbidden, "setup is not open") }
             guard !setup.used, setup.claimedBy == nil else {
                 throw HearthError(.forbidden, "setup has already been done: log in with `hearth login`")
             }
@@ -101,7 +93,7 @@ extension IdentityService {
             }
             setup.claimedBy = username
             try await writer.put(StoredRecord(kind: Self.passwordKind, key: username, subject: Subject.user(username).text, value: hash))
-            try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
+            try await Self.save(setup, in: writer)
         }
         try await finishSetup(username: username)
     }
@@ -120,17 +112,24 @@ extension IdentityService {
             return resource
         }))
         try await store.updateRecords { writer in
-            guard let stored = try await writer.record(Self.setupKind, Self.setupKey),
-                var setup = try? JSONDecoder().decode(SetupRecord.self, from: Data(stored.value.utf8))
-            else { return }
+            guard var setup = try await Self.setupState(in: writer) else { return }
             setup.used = true
             setup.codeDigests = []
-            try await writer.put(StoredRecord(kind: Self.setupKind, key: Self.setupKey, value: try Self.encode(setup)))
+            try await Self.save(setup, in: writer)
         }
         closeSetupFile()
         if case .updated(let resource) = outcome { await directory.waitUntilApplied(resource.revision) }
         if case .created(let resource) = outcome { await directory.waitUntilApplied(resource.revision) }
         logger.notice("setup done: '\(username)' is the first cluster admin; the setup path is closed")
+    }
+
+    /// The setup state on record, locked until the transaction ends.
+    static func setupState(in writer: RecordWriter) async throws -> SetupRecord? {
+        try await writer.record(setupKind, setupKey)?.decoded(as: SetupRecord.self)
+    }
+
+    static func save(_ setup: SetupRecord, in writer: RecordWriter) async throws {
+        try await writer.put(StoredRecord(kind: setupKind, key: setupKey, value: try encode(setup)))
     }
 
     /// True when `code` is one of the codes on record (compared in constant time, all of them).

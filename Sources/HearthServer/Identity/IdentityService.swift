@@ -58,8 +58,8 @@ final class IdentityService: Service, Sendable {
         let generation: UInt64
     }
 
-    /// The access tokens' clock-skew leeway, in seconds.
-    var leewaySeconds: Double { 30 }
+    /// The access tokens' clock-skew leeway, in seconds (the token service's).
+    var leewaySeconds: Double { (caches.withLock { $0.tokens?.leeway } ?? .zero).secondsDouble }
 
     /// The caller a credential was found to be, when still valid.
     func cachedCaller(for credential: String, generation: UInt64) -> Caller? {
@@ -150,12 +150,12 @@ final class IdentityService: Service, Sendable {
         let published = try await store.record(Self.jwkKind, signingKey.id)
         let retiredKey = retired
         if published == nil || retiredKey != nil {
-            let jwk = String(decoding: try APIJSON.encode(signingKey.publicJWK), as: UTF8.self)
+            let jwk = try APIJSON.encodeString(signingKey.publicJWK)
             try await store.updateRecords { writer in
                 try await writer.put(StoredRecord(kind: Self.jwkKind, key: signingKey.id, value: jwk))
                 if let retired = retiredKey {
                     // The old key's tokens stay valid until they expire; then its public half goes.
-                    let old = String(decoding: try APIJSON.encode(retired.publicJWK), as: UTF8.self)
+                    let old = try APIJSON.encodeString(retired.publicJWK)
                     try await writer.put(StoredRecord(kind: Self.jwkKind, key: retired.id, value: old, expiresAtMillis: retireAt))
                 }
             }
@@ -168,7 +168,7 @@ final class IdentityService: Service, Sendable {
         let now = WallClock.nowMillis()
         var publicKeys: [VerificationKey] = []
         for record in try await store.records(Self.jwkKind) where (record.expiresAtMillis ?? .max) > now {
-            if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(record.value.utf8)), let key = try? VerificationKey(jwk: value) {
+            if let value = record.decoded(as: JSONValue.self), let key = try? VerificationKey(jwk: value) {
                 publicKeys.append(key)
             }
         }
@@ -199,7 +199,7 @@ final class IdentityService: Service, Sendable {
     func verifyAccessToken(_ token: String) async throws -> AccessTokenClaims {
         let now = Date()
         if let claims = caches.withLock({ $0.verified[token] }) {
-            if now < claims.expiresAt.addingTimeInterval(30) { return claims }
+            if now < claims.expiresAt.addingTimeInterval(leewaySeconds) { return claims }
         }
         let claims: AccessTokenClaims
         do {
@@ -282,7 +282,7 @@ final class IdentityService: Service, Sendable {
         let now = WallClock.nowMillis()
         let outcome = try await store.updateRecords { writer -> RefreshOutcome in
             guard let record = try await writer.record(Self.refreshKind, token.digest), token.matches(digest: record.key),
-                let refresh = try? JSONDecoder().decode(RefreshRecord.self, from: Data(record.value.utf8))
+                let refresh = record.decoded(as: RefreshRecord.self)
             else { throw invalid }
             guard let sessionRecord = try await writer.record(Self.sessionKind, refresh.sessionID),
                 (sessionRecord.expiresAtMillis ?? .max) > now
@@ -427,7 +427,7 @@ final class IdentityService: Service, Sendable {
             record = cached.record
         } else {
             let stored = try await store.record(Self.apiKeyKind, keyID)
-            record = stored.flatMap { try? JSONDecoder().decode(APIKeyRecord.self, from: Data($0.value.utf8)) }
+            record = stored.flatMap { $0.decoded(as: APIKeyRecord.self) }
             let found = record
             caches.withLock { caches in
                 if caches.apiKeys.count >= Self.maxCacheEntries { caches.apiKeys.removeAll(keepingCapacity: true) }
@@ -458,12 +458,12 @@ final class IdentityService: Service, Sendable {
 
     func apiKeys(of subject: String) async throws -> [APIKeyRecord] {
         try await store.records(Self.apiKeyKind, subject: subject).compactMap {
-            try? JSONDecoder().decode(APIKeyRecord.self, from: Data($0.value.utf8))
+            $0.decoded(as: APIKeyRecord.self)
         }
     }
 
     func apiKey(_ keyID: String) async throws -> APIKeyRecord? {
-        try await store.record(Self.apiKeyKind, keyID).flatMap { try? JSONDecoder().decode(APIKeyRecord.self, from: Data($0.value.utf8)) }
+        try await store.record(Self.apiKeyKind, keyID).flatMap { $0.decoded(as: APIKeyRecord.self) }
     }
 
     func deleteAPIKey(_ keyID: String) async throws {
@@ -480,8 +480,9 @@ final class IdentityService: Service, Sendable {
         let now = Date()
         let instant = ContinuousClock.now
         let ttl = configuration.credentialCacheTTL
+        let leeway = leewaySeconds
         caches.withLock { caches in
-            caches.verified = caches.verified.filter { $0.value.expiresAt.addingTimeInterval(30) > now }
+            caches.verified = caches.verified.filter { $0.value.expiresAt.addingTimeInterval(leeway) > now }
             caches.sessions = caches.sessions.filter { instant - $0.value.checkedAt < ttl }
             caches.apiKeys = caches.apiKeys.filter { instant - $0.value.checkedAt < ttl }
             caches.callers = caches.callers.filter { $0.value.validUntil > now.timeIntervalSince1970 }
@@ -489,7 +490,7 @@ final class IdentityService: Service, Sendable {
     }
 
     static func encode(_ value: some Encodable) throws -> String {
-        String(decoding: try APIJSON.encode(value), as: UTF8.self)
+        try APIJSON.encodeString(value)
     }
 }
 
