@@ -24,7 +24,7 @@ struct Hearth: AsyncParsableCommand {
             ServerCommand.self, SetupCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
             GetCommand.self, ApplyCommand.self, DeleteCommand.self, WatchCommand.self, APIResourcesCommand.self,
             UserCommand.self, GroupCommand.self, ServiceAccountCommand.self, APIKeyCommand.self, NamespaceCommand.self,
-            RoleCommand.self, RoleBindingCommand.self, AuditCommand.self, VersionCommand.self,
+            RoleCommand.self, RoleBindingCommand.self, ServiceCommand.self, AuditCommand.self, VersionCommand.self,
         ]
     )
 }
