@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
@@ -48,6 +49,13 @@ let package = Package(
         .target(
             name: "HearthCore",
             dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        // The DNS wire format (RFC 1035, 3596, 2782, 6891, 8659), presentation-format record data
+        // and authoritative answering from zone snapshots: pure code, no sockets.
+        .target(
+            name: "HearthDNS",
+            dependencies: ["HearthCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -83,12 +91,15 @@ let package = Package(
                 "HearthCore",
                 "HearthStore",
                 "HearthSecurity",
+                "HearthDNS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -149,6 +160,7 @@ let package = Package(
             dependencies: ["HearthCore"],
             swiftSettings: testSwiftSettings
         ),
+        .testTarget(name: "HearthDNSTests", dependencies: ["HearthDNS", "HearthCore"], swiftSettings: testSwiftSettings),
         .testTarget(name: "HearthSecurityTests", dependencies: ["HearthSecurity", "HearthCore", "HearthTestSupport"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "HearthStoreTests",

@@ -68,6 +68,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How often this server replaces its token signing key, e.g. 24h. [HEARTH_SIGNING_KEY_ROTATION] (default: 24h)")
     var signingKeyRotation: String?
 
+    @Option(name: .long, help: "DNS server address HOST:PORT (UDP and TCP), e.g. 0.0.0.0:53; 'off' for none. [HEARTH_DNS_LISTEN] (default: 127.0.0.1:8053)")
+    var dnsListen: String?
+
+    @Option(name: .long, help: "Cluster domain: services answer as <svc>.<ns>.svc.<domain>. [HEARTH_DNS_DOMAIN] (default: hearth.internal)")
+    var dnsDomain: String?
+
+    @Option(name: .long, help: "TTL of DNS answers about services, e.g. 5s. [HEARTH_DNS_TTL] (default: 5s)")
+    var dnsTtl: String?
+
+    @Option(name: .long, parsing: .singleValue, help: "Resolver HOST:PORT for names outside Hearth's zones (else REFUSED); repeatable. [HEARTH_DNS_UPSTREAMS, comma-separated]")
+    var dnsUpstream: [String] = []
+
+    @Flag(name: .long, help: "Do not run health checks on this server (another replica may). [HEARTH_NO_HEALTH_CHECKS=1]")
+    var noHealthChecks = false
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical. [HEARTH_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -144,6 +159,34 @@ struct ServerCommand: AsyncParsableCommand {
                 throw ValidationError("--signing-key-rotation must be at least 1h")
             }
         }
+        let dnsText = settings.value(dnsListen, env: "HEARTH_DNS_LISTEN", key: "dns-listen") ?? "127.0.0.1:8053"
+        if dnsText == "off" {
+            configuration.dnsListen = nil
+        } else {
+            let (dnsHost, dnsPort) = try Self.parseListen(dnsText, flag: "--dns-listen")
+            configuration.dnsListen = HostPort(host: dnsHost, port: dnsPort)
+        }
+        if let domain = settings.value(dnsDomain, env: "HEARTH_DNS_DOMAIN", key: "dns-domain") {
+            guard Names.hostnameProblem(domain.hasSuffix(".") ? String(domain.dropLast()) : domain) == nil else {
+                throw ValidationError("--dns-domain must be a domain name such as hearth.internal")
+            }
+            configuration.dnsDomain = domain
+        }
+        if let text = settings.value(dnsTtl, env: "HEARTH_DNS_TTL", key: "dns-ttl") {
+            configuration.dnsTTL = try Self.duration(text, flag: "--dns-ttl")
+            guard configuration.dnsTTL <= .seconds(86_400) else { throw ValidationError("--dns-ttl must be at most 24h") }
+        }
+        var upstreams = dnsUpstream
+        if upstreams.isEmpty, let list = settings.value(nil, env: "HEARTH_DNS_UPSTREAMS", key: "dns-upstreams") {
+            upstreams = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        configuration.dnsUpstreams = try upstreams.map { text in
+            guard let upstream = HostPort.parse(text) ?? HostPort.parse(text + ":53") else {
+                throw ValidationError("--dns-upstream must be HOST:PORT (or an address, port 53), not '\(text)'")
+            }
+            return upstream
+        }
+        configuration.healthChecks = !(noHealthChecks || ["1", "true"].contains(settings.value(nil, env: "HEARTH_NO_HEALTH_CHECKS", key: "no-health-checks") ?? ""))
 
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -154,11 +197,16 @@ struct ServerCommand: AsyncParsableCommand {
             .seconds(1), .seconds(2), .seconds(5),
         ]
         MetricsSystem.bootstrap(factory)
-        let server: HearthServer
+        var server: HearthServer
         do {
             server = try HearthServer(configuration: configuration, logger: logger, metrics: registry)
         } catch let error as HearthError {
             throw ValidationError(error.message)
+        }
+        let domain = configuration.dnsDomain
+        server.onDNSListening = { address in
+            print("dns: \(domain) on \(address) (udp, tcp)")
+            fflush(nil)
         }
         let fingerprint = try server.identity.authority.fingerprint
         let scheme = configuration.plainHTTP ? "http" : "https"
@@ -176,12 +224,12 @@ struct ServerCommand: AsyncParsableCommand {
         })
     }
 
-    static func parseListen(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":") else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:7443") }
+    static func parseListen(_ text: String, flag: String = "--listen") throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":") else { throw ValidationError("\(flag) must be HOST:PORT, e.g. 127.0.0.1:7443") }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port), !host.isEmpty else {
-            throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535")
+            throw ValidationError("\(flag) must be HOST:PORT with a port from 0 to 65535")
         }
         return (host, port)
     }

@@ -19,4 +19,9 @@ public enum APIJSON {
     public static func encodeString(_ value: some Encodable) throws -> String {
         String(decoding: try encode(value), as: UTF8.self)
     }
+
+    /// A JSON value (e.g. a resource's `spec`) decoded as a typed value.
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try JSONDecoder().decode(type, from: encode(value))
+    }
 }

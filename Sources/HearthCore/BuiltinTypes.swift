@@ -30,8 +30,8 @@ public enum BuiltinTypes {
             description: description, maxItems: 1000)
     }
 
-    /// Every built-in type: namespaces and the identity types.
-    public static var all: [ResourceType] { [namespaces] + IdentityTypes.all }
+    /// Every built-in type: namespaces, the identity types and the service registry.
+    public static var all: [ResourceType] { [namespaces] + IdentityTypes.all + RegistryTypes.all }
 }
 
 /// Marks a namespace ready once it is stored: it has nothing to provision yet, but it shows the

@@ -52,3 +52,10 @@ extension Duration {
         return Double(s) + Double(atto) / 1e18
     }
 }
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import HearthCore
+import HearthDNS
 import HearthSecurity
 import HearthStore
 import Hummingbird
@@ -7,6 +8,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import Prometheus
 import ServiceLifecycle
@@ -25,14 +27,20 @@ public struct HearthServer: Sendable {
     public let metrics: PrometheusCollectorRegistry
     let directory: AccessDirectory
     let identityService: IdentityService
+    let catalog: RegistryView
+    let dnsCatalog: DNSCatalog
+    let healthChecker: HealthChecker?
+    let clusterDomain: DNSName
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
     /// requests run with no credentials checked, no policy and no audit. Package access: the
     /// `hearth` binary has no way to turn it on.
     package var openAccessForBenchmarks = false
+    /// Called with the DNS server's address once it listens (the port, when 0 was asked for).
+    public var onDNSListening: @Sendable (HostPort) -> Void = { _ in }
 
     public init(
-        configuration: ServerConfiguration, registry: TypeRegistry = .builtin, logger: Logger,
+        configuration: ServerConfiguration, registry: TypeRegistry = .standard, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) throws {
         if configuration.plainHTTP, !IPAddressBytes.isLoopback(configuration.host) {
@@ -59,6 +67,33 @@ public struct HearthServer: Sendable {
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
         identityService = IdentityService(store: store, directory: directory, configuration: configuration, logger: logger)
+        do {
+            clusterDomain = try DNSName(configuration.dnsDomain)
+        } catch {
+            throw HearthError(.badRequest, "--dns-domain: '\(configuration.dnsDomain)' is not a domain name: \(error.message)")
+        }
+        catalog = RegistryView(store: store, logger: logger)
+        let listenAddress = configuration.dnsListen.flatMap { IPAddressBytes.parse($0.host) }.flatMap { $0.allSatisfy { $0 == 0 } ? nil : $0 }
+        dnsCatalog = DNSCatalog(
+            view: catalog,
+            builder: DNSZoneBuilder(
+                domain: clusterDomain, serviceTTL: UInt32(clamping: Int64(configuration.dnsTTL.inSeconds)),
+                nameserverAddress: listenAddress ?? [127, 0, 0, 1]),
+            logger: logger)
+        healthChecker = configuration.healthChecks
+            ? HealthChecker(
+                store: store, view: catalog, probes: try HealthProbes(trustedCAPEM: try identity.authority.certificatePEM), holder: holder, logger: logger)
+            : nil
+    }
+
+    /// The DNS server, if `--dns-listen` asks for one.
+    func makeDNSServer() throws -> DNSServer? {
+        guard let listen = configuration.dnsListen else { return nil }
+        let forwarder = configuration.dnsUpstreams.isEmpty ? nil : try DNSForwarder(upstreams: configuration.dnsUpstreams)
+        let threads = configuration.dnsThreads > 0 ? configuration.dnsThreads : max(1, System.coreCount / 2)
+        return DNSServer(
+            host: listen.host, port: listen.port, responder: DNSResponder(catalog: dnsCatalog, forwarding: forwarder != nil),
+            forwarder: forwarder, threads: threads, logger: logger, onListening: onDNSListening)
     }
 
     /// The router with every route, and the list of routes (for the OpenAPI check).
@@ -91,10 +126,13 @@ public struct HearthServer: Sendable {
                 openAccessForBenchmarks || (directory.isLoaded && identityService.isReady)
             }
         ).register(on: api)
-        ResourceRoutes(
+        let resources = ResourceRoutes(
             store: store, registry: registry, directory: directory, identity: identityService, audit: audit,
-            maxBodyBytes: configuration.maxBodyBytes, watchHeartbeat: configuration.heartbeatInterval
-        ).register(on: api)
+            maxBodyBytes: configuration.maxBodyBytes, watchHeartbeat: configuration.heartbeatInterval,
+            catalog: catalog, admission: DNSAdmission(catalog: catalog, clusterDomain: clusterDomain))
+        resources.register(on: api)
+        RegistryRoutes(resources: resources, store: store, catalog: catalog, audit: audit, maxBodyBytes: configuration.maxBodyBytes)
+            .register(on: api)
         IdentityRoutes(identity: identityService, directory: directory, store: store, maxBodyBytes: configuration.maxBodyBytes)
             .register(on: api)
         return (router, api.routes)
@@ -118,7 +156,8 @@ public struct HearthServer: Sendable {
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
-            services: [store, controllers, directory, identityService],
+            services: [store, controllers, directory, identityService, catalog, dnsCatalog] + (healthChecker.map { [$0] } ?? [])
+                + (try makeDNSServer().map { [$0] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)
     }

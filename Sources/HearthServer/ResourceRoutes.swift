@@ -13,6 +13,10 @@ struct ResourceRoutes: Sendable {
     let audit: AuditTrail
     let maxBodyBytes: Int
     let watchHeartbeat: Duration
+    /// The registry's view: a write to a registry type is answered once the view has it.
+    let catalog: RegistryView?
+    /// Checks across resources that a type's schema and rules cannot make (DNS conflicts).
+    let admission: (any ResourceAdmission)?
 
     func register(on api: APIRouter) {
         let cluster = "/v1/{type}"
@@ -75,36 +79,56 @@ struct ResourceRoutes: Sendable {
         // Users have literal paths too (for POST /v1/users with a password, and
         // /v1/users/{name}/password), so every user route is registered under them.
         let users = IdentityTypes.usersTypeName
-        api.add(.get, "/v1/users", permission: .resource(.list), resourceType: users, summary: "List (or watch) users") {
-            try await list($0, $1, namespaced: false, fixedType: users)
-        }
         api.add(.post, "/v1/users", permission: .resource(.create), resourceType: users, summary: "Create a user {username, password, displayName, email}") {
             try await createUser($0, $1)
         }
-        api.add(.get, "/v1/users/{name}", permission: .resource(.get), resourceType: users, summary: "Read a user") {
-            try await get($0, $1, namespaced: false, fixedType: users)
+        registerLiteral(users, base: "/v1/users", nameParameter: "name", namespaced: false, withCreate: false, on: api)
+        // Services have literal paths (their instances live under them), so every service route
+        // is registered under them.
+        // The service's parameter is `service`, as in the instance routes below it.
+        registerLiteral(
+            RegistryTypes.servicesTypeName, base: "/v1/namespaces/{namespace}/services", nameParameter: "service", namespaced: true, withCreate: true,
+            on: api)
+    }
+
+    /// The standard routes of one type under a literal path: needed where the type has routes of
+    /// its own below it, as the router does not fall back from a literal segment to `{type}`.
+    private func registerLiteral(_ typeName: String, base: String, nameParameter: String, namespaced: Bool, withCreate: Bool, on api: APIRouter) {
+        let named = base + "/{\(nameParameter)}"
+        let kind = registry[typeName]?.kind.lowercased() ?? typeName
+        let plural = typeName
+        api.add(.get, base, permission: .resource(.list), resourceType: typeName, summary: "List (or watch) \(plural)") {
+            try await list($0, $1, namespaced: namespaced, fixedType: typeName)
         }
-        api.add(.put, "/v1/users/{name}", permission: .resource(.update), resourceType: users, summary: "Create or replace a user (without a password)") {
-            try await put($0, $1, namespaced: false, fixedType: users)
+        if withCreate {
+            api.add(.post, base, permission: .resource(.create), resourceType: typeName, summary: "Create a \(kind)") {
+                try await create($0, $1, namespaced: namespaced, fixedType: typeName)
+            }
         }
-        api.add(.patch, "/v1/users/{name}", permission: .resource(.patch), resourceType: users, summary: "Merge-patch a user (e.g. {\"spec\":{\"disabled\":true}})") {
-            try await patch($0, $1, namespaced: false, fixedType: users)
+        api.add(.get, named, permission: .resource(.get), resourceType: typeName, summary: "Read a \(kind)") {
+            try await get($0, $1, namespaced: namespaced, fixedType: typeName)
         }
-        api.add(.delete, "/v1/users/{name}", permission: .resource(.delete), resourceType: users, summary: "Delete a user (its sessions, API keys and password go with it)") {
-            try await delete($0, $1, namespaced: false, fixedType: users)
+        api.add(.put, named, permission: .resource(.update), resourceType: typeName, summary: "Create or replace a \(kind)") {
+            try await put($0, $1, namespaced: namespaced, fixedType: typeName)
         }
-        api.add(.put, "/v1/users/{name}/status", permission: .resource(.updateStatus), resourceType: users, summary: "Replace the status of a user") {
-            try await putStatus($0, $1, namespaced: false, merge: false, fixedType: users)
+        api.add(.patch, named, permission: .resource(.patch), resourceType: typeName, summary: "Merge-patch a \(kind)") {
+            try await patch($0, $1, namespaced: namespaced, fixedType: typeName)
         }
-        api.add(.patch, "/v1/users/{name}/status", permission: .resource(.updateStatus), resourceType: users, summary: "Merge-patch the status of a user") {
-            try await putStatus($0, $1, namespaced: false, merge: true, fixedType: users)
+        api.add(.delete, named, permission: .resource(.delete), resourceType: typeName, summary: "Delete a \(kind)") {
+            try await delete($0, $1, namespaced: namespaced, fixedType: typeName)
+        }
+        api.add(.put, named + "/status", permission: .resource(.updateStatus), resourceType: typeName, summary: "Replace the status of a \(kind)") {
+            try await putStatus($0, $1, namespaced: namespaced, merge: false, fixedType: typeName)
+        }
+        api.add(.patch, named + "/status", permission: .resource(.updateStatus), resourceType: typeName, summary: "Merge-patch the status of a \(kind)") {
+            try await putStatus($0, $1, namespaced: namespaced, merge: true, fixedType: typeName)
         }
     }
 
     // MARK: Path resolution
 
     /// The type, namespace and (optionally) name a path addresses, checked against the type's scope.
-    private func target(_ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) throws -> (ResourceType, String?) {
+    func target(_ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) throws -> (ResourceType, String?) {
         let typeName = fixedType ?? context.parameters.get("type") ?? ""
         let type = try registry.require(typeName)
         if namespaced {
@@ -122,9 +146,10 @@ struct ResourceRoutes: Sendable {
 
     /// The name in the path. An invalid name cannot exist, so reads answer 404; a write that
     /// would create it answers 422 naming the field.
-    private func name(_ context: HearthRequestContext, forWrite: Bool) throws -> String {
+    func name(_ context: HearthRequestContext, forWrite: Bool) throws -> String {
         // A namespace's own routes name the namespace by the `namespace` parameter.
-        let name = context.parameters.get("name") ?? context.parameters.get("namespace") ?? ""
+        // A service's own routes name it by `service` (the parameter its instance routes share).
+        let name = context.parameters.get("name") ?? context.parameters.get("service") ?? context.parameters.get("namespace") ?? ""
         if let problem = Names.dnsLabelProblem(name) {
             if forWrite { throw HearthError.invalid([FieldViolation(field: "name", reason: problem)]) }
             throw HearthError(.notFound, "'\(name)' is not a valid resource name: a name \(problem)")
@@ -132,14 +157,14 @@ struct ResourceRoutes: Sendable {
         return name
     }
 
-    private func key(_ type: ResourceType, _ namespace: String?, _ context: HearthRequestContext, forWrite: Bool = false) throws -> ResourceKey {
+    func key(_ type: ResourceType, _ namespace: String?, _ context: HearthRequestContext, forWrite: Bool = false) throws -> ResourceKey {
         if namespace == nil, type.scope == .namespaced {
             throw HearthError(.notFound, "\(type.name) are namespaced: use /v1/namespaces/{namespace}/\(type.name)/{name}")
         }
         return ResourceKey(type: type.name, namespace: namespace ?? "", name: try name(context, forWrite: forWrite))
     }
 
-    private func requireNamespace(_ namespace: String?) async throws {
+    func requireNamespace(_ namespace: String?) async throws {
         guard let namespace else { return }
         if try await store.get(ResourceKey(type: BuiltinTypes.namespaceTypeName, name: namespace)) == nil {
             throw HearthError(.notFound, "namespace '\(namespace)' not found")
@@ -148,7 +173,7 @@ struct ResourceRoutes: Sendable {
 
     // MARK: Handlers
 
-    private func list(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func list(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         try await requireNamespace(namespace)
         let query = request.uri.queryParameters
@@ -206,7 +231,7 @@ struct ResourceRoutes: Sendable {
         return revision
     }
 
-    private func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         // The stored bytes are the answer: no decoding and re-encoding on the hottest path.
@@ -219,7 +244,7 @@ struct ResourceRoutes: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    private func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func create(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         if namespace == nil, type.scope == .namespaced {
             throw HearthError(.notFound, "\(type.name) are namespaced: POST to /v1/namespaces/{namespace}/\(type.name)")
@@ -228,6 +253,7 @@ struct ResourceRoutes: Sendable {
         var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: nil)
         if type.name == BuiltinTypes.namespaceTypeName { write = Self.withCreatorAsOwner(write, context.principal) }
         let key = ResourceKey(type: type.name, namespace: namespace ?? "", name: write.name!)
+        try await admission?.admit(key: key, spec: write.spec)
         context.auditNote?.name = key.name
         let owner = context.principal.text
         let finalWrite = write
@@ -237,16 +263,28 @@ struct ResourceRoutes: Sendable {
         return try await answer(outcome, request: request)
     }
 
-    private func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context, forWrite: true)
         let body = try await JSONResponse.body(of: request, limit: maxBodyBytes)
+        return try await upsert(key, type: type, body: body, request: request, context: context)
+    }
+
+    /// Creates or replaces the resource at `key` from a write body; `check` sees the stored
+    /// resource (nil if none) and the write inside the transaction, and may refuse.
+    func upsert(
+        _ key: ResourceKey, type: ResourceType, body: JSONValue, request: Request, context: HearthRequestContext,
+        check: (@Sendable (Resource?, ResourceWrite) throws -> Void)? = nil
+    ) async throws -> Response {
+        let namespace = type.scope == .namespaced ? key.namespace : nil
         var write = try ResourceWrite.parse(body, type: type, namespace: namespace, name: key.name)
         write.version = try Self.ifMatch(request) ?? write.version
+        try await admission?.admit(key: key, spec: write.spec)
         let principal = context.principal
         let finalWrite = write
         let outcome = try await store.mutate(
             .put(key, mode: .upsert, transform: { current in
+                try check?(current, finalWrite)
                 // A namespace made by PUT is owned by its maker, as one made by POST.
                 let write = current == nil && type.name == BuiltinTypes.namespaceTypeName ? Self.withCreatorAsOwner(finalWrite, principal) : finalWrite
                 return try write.applied(to: current, key: key, owner: principal.text)
@@ -255,7 +293,7 @@ struct ResourceRoutes: Sendable {
         return try await answer(outcome, request: request)
     }
 
-    private func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         let patch = try await JSONResponse.body(of: request, limit: maxBodyBytes, mediaTypes: ["application/merge-patch+json", "application/json"])
@@ -263,6 +301,10 @@ struct ResourceRoutes: Sendable {
             throw HearthError(.badRequest, "a merge patch must be a JSON object")
         }
         let precondition = try Self.ifMatch(request)
+        if let admission, let current = try await store.get(key) {
+            let merged = MergePatch.apply(.object(patchObject), to: ResourceWrite.writableDocument(of: current))
+            try await admission.admit(key: key, spec: merged["spec"] ?? .object([:]))
+        }
         let outcome = try await store.mutate(.put(key, mode: .update, transform: { current in
             guard let current else { throw HearthError(.notFound, "\(key) not found") }
             var merged = MergePatch.apply(.object(patchObject.filter { $0.key != "version" }), to: ResourceWrite.writableDocument(of: current))
@@ -277,7 +319,7 @@ struct ResourceRoutes: Sendable {
         return try await answer(outcome, request: request)
     }
 
-    private func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
+    func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
         let key = try key(type, namespace, context)
         let query = request.uri.queryParameters
@@ -304,7 +346,7 @@ struct ResourceRoutes: Sendable {
         }
     }
 
-    private func putStatus(
+    func putStatus(
         _ request: Request, _ context: HearthRequestContext, namespaced: Bool, merge: Bool, fixedType: String? = nil
     ) async throws -> Response {
         let (type, namespace) = try target(context, namespaced: namespaced, fixedType: fixedType)
@@ -350,6 +392,9 @@ struct ResourceRoutes: Sendable {
             if let revision = changed.filter({ AccessDirectory.watchedTypes.contains($0.type) }).map(\.revision).max() {
                 await directory.waitUntilApplied(revision)
             }
+        }
+        if let catalog, let revision = changed.filter({ RegistryView.watchedTypes.contains($0.type) }).map(\.revision).max() {
+            await catalog.waitUntilApplied(revision)
         }
         return try Self.outcomeResponse(outcome, request: request)
     }

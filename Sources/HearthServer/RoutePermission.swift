@@ -25,4 +25,5 @@ public enum RoutePermission: Sendable, Hashable, CustomStringConvertible {
 public enum ResourceVerb: String, Sendable, Hashable, CaseIterable {
     case get, list, watch, create, update, patch, delete
     case updateStatus = "update-status"
+    case heartbeat
 }

@@ -1,3 +1,4 @@
+import HearthCore
 import HearthStore
 
 /// Everything `hearth server` is configured with, after flags, environment and config file
@@ -30,6 +31,18 @@ public struct ServerConfiguration: Sendable {
     /// How long a replica trusts its cached view of a session or API key before it reads it again
     /// (revocations made on this replica apply at once; on others within this time).
     public var credentialCacheTTL: Duration = .seconds(5)
+    /// Where the DNS server listens (UDP and TCP); nil: no DNS server. Port 0 picks a free port.
+    public var dnsListen: HostPort? = HostPort(host: "127.0.0.1", port: 8053)
+    /// The cluster domain: services answer as `<svc>.<ns>.svc.<domain>`.
+    public var dnsDomain: String = "hearth.internal"
+    /// TTL of the answers about services.
+    public var dnsTTL: Duration = .seconds(5)
+    /// Resolvers that get queries for names outside Hearth's zones; none: such queries are refused.
+    public var dnsUpstreams: [HostPort] = []
+    /// Event loop threads of the DNS server (0: half the cores, at least one).
+    public var dnsThreads: Int = 0
+    /// Run the health checks of registered instances (one replica at a time runs them).
+    public var healthChecks: Bool = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 7443, dataDirectory: String, databaseURL: String? = nil, tlsNames: [String] = [],

@@ -21,7 +21,7 @@ enum CLI {
         return try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, stdin: nil)
     }
 
-    private static func run(executable: URL, _ arguments: [String], environment extra: [String: String], stdin: String?) async throws -> Result {
+    static func run(executable: URL, _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

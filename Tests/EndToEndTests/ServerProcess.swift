@@ -9,6 +9,8 @@ final class ServerProcess: @unchecked Sendable {
     let dataDirectory: String
     let database: String?
     private(set) var url = ""
+    /// The DNS server's port (UDP and TCP).
+    private(set) var dnsPort: Int?
     private var logPath = ""
     /// The first admin's access token, once ``setUpAdmin(home:codeFile:)`` has made it.
     private(set) var adminToken: String?
@@ -25,7 +27,8 @@ final class ServerProcess: @unchecked Sendable {
         self.dataDirectory = dataDirectory
         self.database = database
         process.executableURL = Self.binary
-        var arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "info"]
+        // Port 0: every server of the suite gets DNS ports of its own.
+        var arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--log-level", "info"]
         if let database { arguments += ["--database", database] }
         process.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
@@ -55,6 +58,15 @@ final class ServerProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         guard !url.isEmpty else { throw TestSupportFailure("hearth did not start:\n\(log)") }
+        while ContinuousClock.now < deadline, dnsPort == nil {
+            if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("dns: ") }),
+                let port = line.split(separator: " ").dropFirst(3).first?.split(separator: ":").last.flatMap({ Int($0) })
+            {
+                dnsPort = port
+            }
+            if !process.isRunning { throw TestSupportFailure("hearth exited early:\n\(log)") }
+            if dnsPort == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
         let client = try makeClient()
         while ContinuousClock.now < deadline {
             if (try? await client.send(.GET, "/readyz")) != nil { return }

@@ -41,6 +41,7 @@ struct APIFixture: Sendable {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hearth-api-\(UUID().uuidString)").path
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, plainHTTP: true)
+        configuration.dnsListen = nil
         if backend == .postgres { configuration.databaseURL = try await TestPostgres.createDatabase() }
         configure(&configuration)
         let server = try HearthServer(configuration: configuration, registry: APITestTypes.registry, logger: logger)

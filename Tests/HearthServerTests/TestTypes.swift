@@ -26,7 +26,11 @@ enum APITestTypes {
         name: "things", kind: "Thing", scope: .cluster, description: "A cluster-scoped test type.",
         schema: .object(["note": .string(maxLength: 64)]))
 
-    static var registry: TypeRegistry { TypeRegistry(BuiltinTypes.all + [gadgets, widgets, clusterThings]) }
+    static var registry: TypeRegistry {
+        var registry = TypeRegistry.standard
+        for type in [gadgets, widgets, clusterThings] { registry.register(type) }
+        return registry
+    }
 }
 
 struct WidgetReconciler: Reconciler {

@@ -22,17 +22,19 @@ public enum Verbs {
     public static let updateStatus = "update-status"
     /// Read a secret value in clear (getting the resource shows only its metadata).
     public static let readValue = "read-value"
+    /// Report the result of an instance's TTL health check (what the instance itself does).
+    public static let heartbeat = "heartbeat"
     /// Every verb.
     public static let wildcard = "*"
 
     /// Every verb a rule may name besides ``wildcard``, in a stable order.
-    public static let known: [String] = [get, list, watch, create, update, patch, delete, updateStatus, readValue]
+    public static let known: [String] = [get, list, watch, create, update, patch, delete, updateStatus, readValue, heartbeat]
 
     /// The verbs that only read: get, list and watch.
     public static let read: [String] = [get, list, watch]
 
     /// The verbs that change resources or reveal secret values.
-    public static let write: [String] = [create, update, patch, delete, updateStatus, readValue]
+    public static let write: [String] = [create, update, patch, delete, updateStatus, readValue, heartbeat]
 
     /// True for a verb a rule may name: one of ``known`` or ``wildcard``.
     public static func isValidInRule(_ verb: String) -> Bool {

@@ -18,7 +18,8 @@ struct ResourceTarget: Sendable {
             name = context.parameters.get("namespace")
         } else {
             namespace = context.parameters.get("namespace")
-            name = context.parameters.get("name")
+            // A service's own routes name it by `service`; below it, `name` is the instance.
+            name = context.parameters.get("name") ?? (type == RegistryTypes.servicesTypeName ? context.parameters.get("service") : nil)
         }
     }
 
