@@ -34,7 +34,7 @@ struct DNSResponder: Sendable {
             return Self.formatError(bytes)
         }
         if query.isResponse { return .drop }
-        var generator = SplitMix64(seed: Self.seeds.add(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)
+        var generator = SplitMix64(seed: Self.seeds.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)
         guard var answer = catalog.authority.answer(query, using: &generator) else {
             if forwarding { return .forward(query) }
             var refused = query.makeResponse()
