@@ -15,17 +15,17 @@ enum OpenAPIDocument {
     }
   ],
   "paths": {
-    "/healthz": {
+    "/.well-known/jwks.json": {
       "get": {
-        "operationId": "healthz",
-        "summary": "Liveness",
+        "operationId": "jwks",
+        "summary": "The public keys that verify Hearth access tokens",
         "responses": {
           "200": {
-            "description": "Liveness",
+            "description": "The public keys that verify Hearth access tokens",
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object"
+                  "$ref": "#/components/schemas/JWKS"
                 }
               }
             }
@@ -37,13 +37,13 @@ enum OpenAPIDocument {
         "security": []
       }
     },
-    "/readyz": {
+    "/healthz": {
       "get": {
-        "operationId": "readyz",
-        "summary": "Readiness: 200 once the store is migrated and answers, else 503",
+        "operationId": "healthz",
+        "summary": "Liveness",
         "responses": {
           "200": {
-            "description": "Readiness: 200 once the store is migrated and answers, else 503",
+            "description": "Liveness",
             "content": {
               "application/json": {
                 "schema": {
@@ -81,13 +81,13 @@ enum OpenAPIDocument {
         "security": []
       }
     },
-    "/v1/openapi.json": {
+    "/readyz": {
       "get": {
-        "operationId": "openapi",
-        "summary": "This document",
+        "operationId": "readyz",
+        "summary": "Readiness: 200 once the store is migrated and answers, else 503",
         "responses": {
           "200": {
-            "description": "This document",
+            "description": "Readiness: 200 once the store is migrated and answers, else 503",
             "content": {
               "application/json": {
                 "schema": {
@@ -103,22 +103,376 @@ enum OpenAPIDocument {
         "security": []
       }
     },
-    "/v1/resource-types": {
+    "/v1/apikeys": {
       "get": {
-        "operationId": "listResourceTypes",
-        "summary": "Every resource type with its JSON schema",
+        "operationId": "listAPIKeys",
+        "summary": "List your API keys, or a service account's",
+        "parameters": [
+          {
+            "name": "serviceAccount",
+            "in": "query",
+            "required": false,
+            "description": "<namespace>/<name>",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
         "responses": {
           "200": {
-            "description": "Every resource type with its JSON schema",
+            "description": "List your API keys, or a service account's",
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/ResourceTypeList"
+                  "$ref": "#/components/schemas/APIKeyList"
                 }
               }
             }
           },
-          "503": {
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createAPIKey",
+        "summary": "Make an API key for yourself or a service account; the key is shown once",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateAPIKey"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Make an API key for yourself or a service account; the key is shown once",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APIKey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/apikeys/{id}": {
+      "delete": {
+        "operationId": "deleteAPIKey",
+        "summary": "Revoke an API key",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The key id (12 hex characters)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Revoke an API key"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/audit": {
+      "get": {
+        "operationId": "readAudit",
+        "summary": "Read the audit trail, newest first",
+        "parameters": [
+          {
+            "name": "principal",
+            "in": "query",
+            "required": false,
+            "description": "e.g. user:alice",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "verb",
+            "in": "query",
+            "required": false,
+            "description": "e.g. delete or login",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "resource",
+            "in": "query",
+            "required": false,
+            "description": "Resource type or API area",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "query",
+            "required": false,
+            "description": "Namespace",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "decision",
+            "in": "query",
+            "required": false,
+            "description": "allowed or denied",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "since",
+            "in": "query",
+            "required": false,
+            "description": "RFC 3339 time or a duration ago (1h)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "until",
+            "in": "query",
+            "required": false,
+            "description": "RFC 3339 time or a duration ago",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "before",
+            "in": "query",
+            "required": false,
+            "description": "Entry id: the cursor from 'next'",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "1-1000, default 100",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Read the audit trail, newest first",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/auth/login": {
+      "post": {
+        "operationId": "login",
+        "summary": "Log in with a username and password",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LoginRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Log in with a username and password",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenGrant"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/auth/logout": {
+      "post": {
+        "operationId": "logout",
+        "summary": "End the caller's session",
+        "responses": {
+          "204": {
+            "description": "End the caller's session"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/auth/refresh": {
+      "post": {
+        "operationId": "refresh",
+        "summary": "Exchange a refresh token for new tokens; reusing a spent one revokes the session",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RefreshRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Exchange a refresh token for new tokens; reusing a spent one revokes the session",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenGrant"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/auth/token": {
+      "post": {
+        "operationId": "token",
+        "summary": "Token endpoint: grant_type password, refresh_token or api_key",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TokenRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Token endpoint: grant_type password, refresh_token or api_key",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenGrant"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/auth/whoami": {
+      "get": {
+        "operationId": "whoami",
+        "summary": "Who the caller is",
+        "responses": {
+          "200": {
+            "description": "Who the caller is",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WhoAmI"
+                }
+              }
+            }
+          },
+          "401": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -590,16 +944,16 @@ enum OpenAPIDocument {
         }
       }
     },
-    "/v1/{type}": {
+    "/v1/namespaces/{namespace}/services": {
       "get": {
-        "operationId": "listCluster",
-        "summary": "List or watch cluster resources of a type",
+        "operationId": "listServices",
+        "summary": "List (or watch) services",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
@@ -700,14 +1054,14 @@ enum OpenAPIDocument {
         }
       },
       "post": {
-        "operationId": "createCluster",
-        "summary": "Create a cluster resource",
+        "operationId": "createService",
+        "summary": "Create a service",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
@@ -763,25 +1117,25 @@ enum OpenAPIDocument {
         }
       }
     },
-    "/v1/{type}/{name}": {
+    "/v1/namespaces/{namespace}/services/{service}": {
       "get": {
-        "operationId": "getCluster",
-        "summary": "Read a cluster resource",
+        "operationId": "getService",
+        "summary": "Read a service",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
           },
           {
-            "name": "name",
+            "name": "service",
             "in": "path",
             "required": true,
-            "description": "Resource name (DNS label)",
+            "description": "Service name (DNS label)",
             "schema": {
               "type": "string"
             }
@@ -812,23 +1166,23 @@ enum OpenAPIDocument {
         }
       },
       "put": {
-        "operationId": "replaceCluster",
-        "summary": "Create or replace a cluster resource",
+        "operationId": "putService",
+        "summary": "Create or replace a service",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
           },
           {
-            "name": "name",
+            "name": "service",
             "in": "path",
             "required": true,
-            "description": "Resource name (DNS label)",
+            "description": "Service name (DNS label)",
             "schema": {
               "type": "string"
             }
@@ -911,23 +1265,23 @@ enum OpenAPIDocument {
         }
       },
       "patch": {
-        "operationId": "patchCluster",
-        "summary": "Merge-patch a cluster resource",
+        "operationId": "patchService",
+        "summary": "Merge-patch a service",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
           },
           {
-            "name": "name",
+            "name": "service",
             "in": "path",
             "required": true,
-            "description": "Resource name (DNS label)",
+            "description": "Service name (DNS label)",
             "schema": {
               "type": "string"
             }
@@ -998,23 +1352,23 @@ enum OpenAPIDocument {
         }
       },
       "delete": {
-        "operationId": "deleteCluster",
-        "summary": "Delete a cluster resource",
+        "operationId": "deleteService",
+        "summary": "Delete a service (?cascade=true deletes its instances)",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
             "schema": {
               "type": "string"
             }
           },
           {
-            "name": "name",
+            "name": "service",
             "in": "path",
             "required": true,
-            "description": "Resource name (DNS label)",
+            "description": "Service name (DNS label)",
             "schema": {
               "type": "string"
             }
@@ -1067,22 +1421,542 @@ enum OpenAPIDocument {
         }
       }
     },
-    "/v1/{type}/{name}/status": {
-      "put": {
-        "operationId": "replaceClusterStatus",
-        "summary": "Replace the status of a cluster resource (controllers)",
+    "/v1/namespaces/{namespace}/services/{service}/instances": {
+      "get": {
+        "operationId": "discoverInstances",
+        "summary": "Discover a service's instances (?healthy=true, ?tag=, blocking with ?index=N&wait=30s)",
         "parameters": [
           {
-            "name": "type",
+            "name": "namespace",
             "in": "path",
             "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "healthy",
+            "in": "query",
+            "required": false,
+            "description": "true: only passing and warning instances",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "tag",
+            "in": "query",
+            "required": false,
+            "description": "Only instances with this tag",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "index",
+            "in": "query",
+            "required": false,
+            "description": "Block until the service's index passes this",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          {
+            "name": "wait",
+            "in": "query",
+            "required": false,
+            "description": "How long to block (default 5m, at most 10m)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The instances",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The service's modify index",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Discovery"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/services/{service}/instances/{name}": {
+      "get": {
+        "operationId": "getInstance",
+        "summary": "Read one instance of a service",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
             "schema": {
               "type": "string"
             }
           },
           {
             "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Instance id (DNS label, unique in the namespace)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The instance",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "put": {
+        "operationId": "registerInstance",
+        "summary": "Register (create or replace) an instance of a service; idempotent",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Instance id (DNS label, unique in the namespace)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/InstanceWrite"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The instance",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "The instance",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deregisterInstance",
+        "summary": "Deregister an instance",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Instance id (DNS label, unique in the namespace)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Deleted",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeleteResult"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/services/{service}/instances/{name}/checks/{check}/{result}": {
+      "put": {
+        "operationId": "reportCheck",
+        "summary": "Report a TTL check's result: pass, warn or fail (body: optional note, text/plain or {\"output\": ...})",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Instance id (DNS label, unique in the namespace)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "check",
+            "in": "path",
+            "required": true,
+            "description": "The check's name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "result",
+            "in": "path",
+            "required": true,
+            "description": "pass, warn or fail",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pass",
+                "warn",
+                "fail"
+              ]
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "text/plain": {
+              "schema": {
+                "type": "string"
+              }
+            },
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "output": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The instance",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/services/{service}/status": {
+      "put": {
+        "operationId": "putServiceStatus",
+        "summary": "Replace the status of a service",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StatusWrite"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "patch": {
+        "operationId": "patchServiceStatus",
+        "summary": "Merge-patch the status of a service",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "service",
+            "in": "path",
+            "required": true,
+            "description": "Service name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/merge-patch+json": {
+              "schema": {
+                "type": "object"
+              }
+            },
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/status": {
+      "put": {
+        "operationId": "replaceNamespaceStatus",
+        "summary": "Replace the status of a namespace (controllers)",
+        "parameters": [
+          {
+            "name": "namespace",
             "in": "path",
             "required": true,
             "description": "Resource name (DNS label)",
@@ -1150,20 +2024,11 @@ enum OpenAPIDocument {
         }
       },
       "patch": {
-        "operationId": "patchClusterStatus",
-        "summary": "Merge-patch the status of a cluster resource (controllers)",
+        "operationId": "patchNamespaceStatus",
+        "summary": "Merge-patch the status of a namespace (controllers)",
         "parameters": [
           {
-            "name": "type",
-            "in": "path",
-            "required": true,
-            "description": "Resource type (plural name), see GET /v1/resource-types",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "name",
+            "name": "namespace",
             "in": "path",
             "required": true,
             "description": "Resource name (DNS label)",
@@ -1954,152 +2819,44 @@ enum OpenAPIDocument {
         }
       }
     },
-    "/v1/namespaces/{namespace}/status": {
-      "put": {
-        "operationId": "replaceNamespaceStatus",
-        "summary": "Replace the status of a namespace (controllers)",
-        "parameters": [
-          {
-            "name": "namespace",
-            "in": "path",
-            "required": true,
-            "description": "Resource name (DNS label)",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "If-Match",
-            "in": "header",
-            "required": false,
-            "description": "Only apply if the resource has this version",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/StatusWrite"
-              }
-            }
-          }
-        },
+    "/v1/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document",
         "responses": {
           "200": {
-            "description": "The resource",
-            "headers": {
-              "ETag": {
-                "description": "The resource version",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
+            "description": "This document",
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Resource"
+                  "type": "object"
                 }
               }
             }
           },
-          "400": {
+          "503": {
             "$ref": "#/components/responses/Problem"
-          },
-          "404": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "409": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "413": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "415": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      },
-      "patch": {
-        "operationId": "patchNamespaceStatus",
-        "summary": "Merge-patch the status of a namespace (controllers)",
-        "parameters": [
-          {
-            "name": "namespace",
-            "in": "path",
-            "required": true,
-            "description": "Resource name (DNS label)",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "If-Match",
-            "in": "header",
-            "required": false,
-            "description": "Only apply if the resource has this version",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/merge-patch+json": {
-              "schema": {
-                "type": "object"
-              }
-            },
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
           }
         },
+        "security": []
+      }
+    },
+    "/v1/resource-types": {
+      "get": {
+        "operationId": "listResourceTypes",
+        "summary": "Every resource type with its JSON schema",
         "responses": {
           "200": {
-            "description": "The resource",
-            "headers": {
-              "ETag": {
-                "description": "The resource version",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
+            "description": "Every resource type with its JSON schema",
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Resource"
+                  "$ref": "#/components/schemas/ResourceTypeList"
                 }
               }
             }
           },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "404": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "409": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "413": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "415": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
+          "503": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -2144,403 +2901,6 @@ enum OpenAPIDocument {
           }
         },
         "security": []
-      }
-    },
-    "/v1/auth/login": {
-      "post": {
-        "operationId": "login",
-        "summary": "Log in with a username and password",
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/LoginRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Log in with a username and password",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/TokenGrant"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "429": {
-            "$ref": "#/components/responses/Problem"
-          }
-        },
-        "security": []
-      }
-    },
-    "/v1/auth/refresh": {
-      "post": {
-        "operationId": "refresh",
-        "summary": "Exchange a refresh token for new tokens; reusing a spent one revokes the session",
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/RefreshRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Exchange a refresh token for new tokens; reusing a spent one revokes the session",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/TokenGrant"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
-            "$ref": "#/components/responses/Problem"
-          }
-        },
-        "security": []
-      }
-    },
-    "/v1/auth/token": {
-      "post": {
-        "operationId": "token",
-        "summary": "Token endpoint: grant_type password, refresh_token or api_key",
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/TokenRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Token endpoint: grant_type password, refresh_token or api_key",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/TokenGrant"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "429": {
-            "$ref": "#/components/responses/Problem"
-          }
-        },
-        "security": []
-      }
-    },
-    "/v1/auth/logout": {
-      "post": {
-        "operationId": "logout",
-        "summary": "End the caller's session",
-        "responses": {
-          "204": {
-            "description": "End the caller's session"
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      }
-    },
-    "/v1/auth/whoami": {
-      "get": {
-        "operationId": "whoami",
-        "summary": "Who the caller is",
-        "responses": {
-          "200": {
-            "description": "Who the caller is",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/WhoAmI"
-                }
-              }
-            }
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      }
-    },
-    "/.well-known/jwks.json": {
-      "get": {
-        "operationId": "jwks",
-        "summary": "The public keys that verify Hearth access tokens",
-        "responses": {
-          "200": {
-            "description": "The public keys that verify Hearth access tokens",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/JWKS"
-                }
-              }
-            }
-          },
-          "503": {
-            "$ref": "#/components/responses/Problem"
-          }
-        },
-        "security": []
-      }
-    },
-    "/v1/apikeys": {
-      "get": {
-        "operationId": "listAPIKeys",
-        "summary": "List your API keys, or a service account's",
-        "parameters": [
-          {
-            "name": "serviceAccount",
-            "in": "query",
-            "required": false,
-            "description": "<namespace>/<name>",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "List your API keys, or a service account's",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/APIKeyList"
-                }
-              }
-            }
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "403": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "404": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      },
-      "post": {
-        "operationId": "createAPIKey",
-        "summary": "Make an API key for yourself or a service account; the key is shown once",
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/CreateAPIKey"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Make an API key for yourself or a service account; the key is shown once",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/APIKey"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "403": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "404": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "422": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      }
-    },
-    "/v1/apikeys/{id}": {
-      "delete": {
-        "operationId": "deleteAPIKey",
-        "summary": "Revoke an API key",
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "description": "The key id (12 hex characters)",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "204": {
-            "description": "Revoke an API key"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "404": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
-      }
-    },
-    "/v1/audit": {
-      "get": {
-        "operationId": "readAudit",
-        "summary": "Read the audit trail, newest first",
-        "parameters": [
-          {
-            "name": "principal",
-            "in": "query",
-            "required": false,
-            "description": "e.g. user:alice",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "verb",
-            "in": "query",
-            "required": false,
-            "description": "e.g. delete or login",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "resource",
-            "in": "query",
-            "required": false,
-            "description": "Resource type or API area",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "namespace",
-            "in": "query",
-            "required": false,
-            "description": "Namespace",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "decision",
-            "in": "query",
-            "required": false,
-            "description": "allowed or denied",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "since",
-            "in": "query",
-            "required": false,
-            "description": "RFC 3339 time or a duration ago (1h)",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "until",
-            "in": "query",
-            "required": false,
-            "description": "RFC 3339 time or a duration ago",
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "name": "before",
-            "in": "query",
-            "required": false,
-            "description": "Entry id: the cursor from 'next'",
-            "schema": {
-              "type": "integer"
-            }
-          },
-          {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "description": "1-1000, default 100",
-            "schema": {
-              "type": "integer"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Read the audit trail, newest first",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/AuditPage"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "401": {
-            "$ref": "#/components/responses/Problem"
-          },
-          "403": {
-            "$ref": "#/components/responses/Problem"
-          }
-        }
       }
     },
     "/v1/users": {
@@ -2953,6 +3313,53 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/users/{name}/password": {
+      "post": {
+        "operationId": "changePassword",
+        "summary": "Change a password: your own with the current one, or any as an admin; ends the user's sessions",
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Username",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordChange"
+              }
+            }
+          }
+        },
+        "responses": {
+          "204": {
+            "description": "Change a password: your own with the current one, or any as an admin; ends the user's sessions"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
     "/v1/users/{name}/status": {
       "put": {
         "operationId": "putUserStatus",
@@ -3104,16 +3511,124 @@ enum OpenAPIDocument {
         }
       }
     },
-    "/v1/users/{name}/password": {
-      "post": {
-        "operationId": "changePassword",
-        "summary": "Change a password: your own with the current one, or any as an admin; ends the user's sessions",
+    "/v1/{type}": {
+      "get": {
+        "operationId": "listCluster",
+        "summary": "List or watch cluster resources of a type",
         "parameters": [
           {
-            "name": "name",
+            "name": "type",
             "in": "path",
             "required": true,
-            "description": "Username",
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "labelSelector",
+            "in": "query",
+            "required": false,
+            "description": "Label selector, e.g. app=web,tier!=db,env in (a,b),!legacy",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namePrefix",
+            "in": "query",
+            "required": false,
+            "description": "Only names starting with this prefix",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Page size (1-5000, default 500)",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 5000
+            }
+          },
+          {
+            "name": "continue",
+            "in": "query",
+            "required": false,
+            "description": "Token from the previous page",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "watch",
+            "in": "query",
+            "required": false,
+            "description": "true: stream changes as Server-Sent Events instead of listing",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "revision",
+            "in": "query",
+            "required": false,
+            "description": "With watch: stream changes after this store revision (410 if compacted)",
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          },
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "required": false,
+            "description": "With watch: same as revision (SSE reconnect)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of resources, or an SSE stream with watch=true",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceList"
+                }
+              },
+              "text/event-stream": {
+                "schema": {
+                  "type": "string",
+                  "description": "events: id=<revision>, event=ADDED|MODIFIED|DELETED|error, data=WatchEvent JSON"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "410": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createCluster",
+        "summary": "Create a cluster resource",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
             "schema": {
               "type": "string"
             }
@@ -3124,25 +3639,516 @@ enum OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/PasswordChange"
+                "$ref": "#/components/schemas/ResourceWrite"
               }
             }
           }
         },
         "responses": {
-          "204": {
-            "description": "Change a password: your own with the current one, or any as an admin; ends the user's sessions"
+          "201": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
           },
           "400": {
             "$ref": "#/components/responses/Problem"
           },
-          "401": {
+          "404": {
             "$ref": "#/components/responses/Problem"
           },
-          "403": {
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/{type}/{name}": {
+      "get": {
+        "operationId": "getCluster",
+        "summary": "Read a cluster resource",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "put": {
+        "operationId": "replaceCluster",
+        "summary": "Create or replace a cluster resource",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ResourceWrite"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
             "$ref": "#/components/responses/Problem"
           },
           "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "patch": {
+        "operationId": "patchCluster",
+        "summary": "Merge-patch a cluster resource",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/merge-patch+json": {
+              "schema": {
+                "type": "object",
+                "description": "RFC 7396 merge patch of {name, labels, annotations, spec}; `version` is a precondition"
+              }
+            },
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteCluster",
+        "summary": "Delete a cluster resource",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "cascade",
+            "in": "query",
+            "required": false,
+            "description": "Also delete everything that references it",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "description": "Only delete if the resource has this version",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "What was deleted, referrers first",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeleteResult"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/{type}/{name}/status": {
+      "put": {
+        "operationId": "replaceClusterStatus",
+        "summary": "Replace the status of a cluster resource (controllers)",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StatusWrite"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "patch": {
+        "operationId": "patchClusterStatus",
+        "summary": "Merge-patch the status of a cluster resource (controllers)",
+        "parameters": [
+          {
+            "name": "type",
+            "in": "path",
+            "required": true,
+            "description": "Resource type (plural name), see GET /v1/resource-types",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Resource name (DNS label)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "Only apply if the resource has this version",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/merge-patch+json": {
+              "schema": {
+                "type": "object"
+              }
+            },
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The resource",
+            "headers": {
+              "ETag": {
+                "description": "The resource version",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Resource"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
             "$ref": "#/components/responses/Problem"
           },
           "422": {
@@ -3888,6 +4894,245 @@ enum OpenAPIDocument {
           "next": {
             "type": "string",
             "description": "Pass as 'before' for the next page"
+          }
+        }
+      },
+      "HealthCheck": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "http",
+              "https",
+              "tcp",
+              "grpc",
+              "ttl"
+            ]
+          },
+          "target": {
+            "type": "string",
+            "description": "http/https: URL; tcp/grpc: host:port (default the instance's address and port)"
+          },
+          "interval": {
+            "type": "string",
+            "description": "e.g. 10s (default)"
+          },
+          "timeout": {
+            "type": "string",
+            "description": "e.g. 2s (default)"
+          },
+          "ttl": {
+            "type": "string",
+            "description": "ttl checks: how long a heartbeat keeps the check passing (default 30s)"
+          },
+          "expectedStatus": {
+            "type": "string",
+            "description": "http/https passing codes, default 200-299; 429 is a warning"
+          },
+          "verifyTLS": {
+            "type": "boolean"
+          },
+          "tls": {
+            "type": "boolean"
+          },
+          "grpcService": {
+            "type": "string"
+          },
+          "successesBeforePassing": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "failuresBeforeCritical": {
+            "type": "integer",
+            "minimum": 1
+          }
+        },
+        "required": [
+          "type"
+        ]
+      },
+      "CheckReport": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "passing",
+              "warning",
+              "critical"
+            ]
+          },
+          "output": {
+            "type": "string",
+            "description": "What the last run saw, at most 4 KB"
+          },
+          "checkedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "InstanceWrite": {
+        "type": "object",
+        "description": "An instance registration; spec.service is taken from the path.",
+        "properties": {
+          "labels": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "annotations": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "spec": {
+            "type": "object",
+            "properties": {
+              "address": {
+                "type": "string"
+              },
+              "port": {
+                "type": "integer"
+              },
+              "ports": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "integer"
+                }
+              },
+              "tags": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "meta": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              },
+              "weight": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 65535
+              },
+              "node": {
+                "type": "string"
+              },
+              "checks": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/HealthCheck"
+                }
+              },
+              "initialState": {
+                "type": "string",
+                "enum": [
+                  "passing",
+                  "warning",
+                  "critical"
+                ]
+              },
+              "deregisterAfter": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "address"
+            ]
+          }
+        },
+        "required": [
+          "spec"
+        ]
+      },
+      "DiscoveredInstance": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "address": {
+            "type": "string"
+          },
+          "port": {
+            "type": "integer"
+          },
+          "ports": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer"
+            }
+          },
+          "tags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "meta": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "weight": {
+            "type": "integer"
+          },
+          "node": {
+            "type": "string"
+          },
+          "health": {
+            "type": "string",
+            "enum": [
+              "passing",
+              "warning",
+              "critical"
+            ]
+          },
+          "checks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CheckReport"
+            }
+          },
+          "revision": {
+            "type": "integer"
+          }
+        }
+      },
+      "Discovery": {
+        "type": "object",
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "service": {
+            "type": "string"
+          },
+          "index": {
+            "type": "integer",
+            "description": "Revision of the last change to the service or its instances; pass it as ?index= to block"
+          },
+          "instances": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DiscoveredInstance"
+            }
           }
         }
       }

@@ -40,11 +40,13 @@ struct TypeRegistryTests {
         #expect(registry.all.map(\.name) == ["apples", "bananas", "mangos", "zebras"])
     }
 
-    @Test("the builtin registry has namespaces and the identity types")
+    @Test("the builtin registry has namespaces, the identity types and the service registry")
     func builtin() throws {
         let registry = TypeRegistry.builtin
         #expect(
-            registry.all.map(\.name) == ["clusterrolebindings", "groups", "namespaces", "rolebindings", "roles", "serviceaccounts", "users"])
+            registry.all.map(\.name) == [
+                "clusterrolebindings", "groups", "instances", "namespaces", "rolebindings", "roles", "serviceaccounts", "services", "users",
+            ])
         let namespaces = try registry.require(BuiltinTypes.namespaceTypeName)
         #expect(namespaces.kind == "Namespace")
         #expect(namespaces.scope == .cluster)

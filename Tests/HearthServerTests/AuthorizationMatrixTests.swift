@@ -123,8 +123,30 @@ struct AuthorizationMatrixTests {
             Cell(
                 "PATCH /v1/namespaces/{namespace}/{type}/{name}/status", at: "/v1/namespaces/a/widgets/w/status", body: status, contentType: merge,
                 write),
+            // The service registry in a: services, instances under them, discovery, heartbeats.
+            Cell("GET /v1/namespaces/{namespace}/services", at: "/v1/namespaces/a/services", read),
+            Cell("POST /v1/namespaces/{namespace}/services", at: "/v1/namespaces/a/services", body: #"{"name":"fresh-svc"}"#, expect(201, [.viewer: 403, .other: 404])),
+            Cell("GET /v1/namespaces/{namespace}/services/{service}", at: "/v1/namespaces/a/services/web", read),
+            Cell("PUT /v1/namespaces/{namespace}/services/{service}", at: "/v1/namespaces/a/services/web", body: service, write),
+            Cell("PATCH /v1/namespaces/{namespace}/services/{service}", at: "/v1/namespaces/a/services/web", body: #"{"spec":{"tags":["x"]}}"#, contentType: merge, write),
+            // It has an instance: those allowed to delete learn that (409).
+            Cell("DELETE /v1/namespaces/{namespace}/services/{service}", at: "/v1/namespaces/a/services/web", expect(409, [.viewer: 403, .other: 404])),
+            Cell("PUT /v1/namespaces/{namespace}/services/{service}/status", at: "/v1/namespaces/a/services/web/status", body: status, write),
+            Cell(
+                "PATCH /v1/namespaces/{namespace}/services/{service}/status", at: "/v1/namespaces/a/services/web/status", body: status,
+                contentType: merge, write),
+            Cell("GET /v1/namespaces/{namespace}/services/{service}/instances", at: "/v1/namespaces/a/services/web/instances", read),
+            Cell("GET /v1/namespaces/{namespace}/services/{service}/instances/{name}", at: "/v1/namespaces/a/services/web/instances/i1", read),
+            Cell("PUT /v1/namespaces/{namespace}/services/{service}/instances/{name}", at: "/v1/namespaces/a/services/web/instances/i1", body: instance, write),
+            Cell("DELETE /v1/namespaces/{namespace}/services/{service}/instances/{name}", at: "/v1/namespaces/a/services/web/instances/i1", write),
+            Cell(
+                "PUT /v1/namespaces/{namespace}/services/{service}/instances/{name}/checks/{check}/{result}",
+                at: "/v1/namespaces/a/services/web/instances/i1/checks/beat/pass", write),
         ]
     }()
+
+    static let service = #"{"spec":{"ports":[{"name":"http","port":80}]}}"#
+    static let instance = #"{"spec":{"address":"10.0.0.1","checks":[{"type":"ttl","name":"beat"}]}}"#
 
     @Test("every route, by every kind of caller, gets the expected status")
     func matrix() async throws {
@@ -184,6 +206,9 @@ struct AuthorizationMatrixTests {
             (.put, "/v1/namespaces/a/widgets/w", widget),
             (.put, "/v1/things/t", #"{"name":"t"}"#),
             (.put, "/v1/users/target", #"{"name":"target"}"#),
+            (.put, "/v1/namespaces/a/services/web", service),
+            (.put, "/v1/namespaces/a/services/web/instances/i1", instance),
+            (.delete, "/v1/namespaces/a/services/fresh-svc", nil),
             (.delete, "/v1/namespaces/a/widgets/fresh", nil),
             (.delete, "/v1/things/new-thing", nil),
             (.delete, "/v1/users/newbie", nil),

@@ -46,6 +46,8 @@ struct FuzzTests {
             try await api.createNamespace("demo")
             _ = try await api.request(.post, "/v1/namespaces/demo/gadgets", json: #"{"name":"g"}"#)
             _ = try await api.request(.post, "/v1/namespaces/demo/widgets", json: #"{"name":"w","spec":{"size":3,"gadget":"g"}}"#)
+            _ = try await api.request(.put, "/v1/namespaces/demo/services/web", json: #"{"spec":{}}"#)
+            _ = try await api.request(.put, "/v1/namespaces/demo/services/web/instances/w", json: #"{"spec":{"address":"10.0.0.1","checks":[{"type":"ttl","name":"beat"}]}}"#)
             let (_, routes) = try api.server.makeRouter()
             var rng = SplitMix(state: 0x4845_4152_5448)
             var sent = 0
@@ -54,6 +56,9 @@ struct FuzzTests {
                 "{namespace}": ["demo", "missing", "Demo", "-x", "a%2Fb"],
                 "{name}": ["w", "g", "missing", "UPPER", "x" + String(repeating: "y", count: 70)],
                 "{id}": ["0123456789ab", "zz", "missing"],
+                "{service}": ["web", "missing", "Web", "a%2Fb"],
+                "{check}": ["beat", "missing", "%00"],
+                "{result}": ["pass", "warn", "fail", "maybe"],
             ]
             // Logging out would end the admin's session and leave the rest unauthenticated.
             for route in routes where route.path.hasPrefix("/v1") && route.path != "/v1/auth/logout" {

@@ -252,8 +252,8 @@ struct ResourceAPITests {
             let names = types.json["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
             #expect(
                 names == [
-                    "clusterrolebindings", "gadgets", "groups", "namespaces", "rolebindings", "roles", "serviceaccounts", "things", "users",
-                    "widgets",
+                    "clusterrolebindings", "dnsrecords", "dnszones", "gadgets", "groups", "instances", "namespaces", "rolebindings", "roles",
+                    "serviceaccounts", "services", "things", "users", "widgets",
                 ])
             let widgets = types.json["items"]?.arrayValue?.first { $0["name"] == "widgets" }
             #expect(widgets?["schema"]?["properties"]?["size"]?["type"] == "integer")

@@ -28,6 +28,8 @@ struct RoutePermissionTests {
                 let path = route.path
                     .replacingOccurrences(of: "{type}", with: "widgets").replacingOccurrences(of: "{namespace}", with: "demo")
                     .replacingOccurrences(of: "{name}", with: "w").replacingOccurrences(of: "{id}", with: "0123456789ab")
+                    .replacingOccurrences(of: "{service}", with: "web").replacingOccurrences(of: "{check}", with: "c")
+                    .replacingOccurrences(of: "{result}", with: "pass")
                 let response = try await api.request(route.method, path, json: "{}", as: .none)
                 #expect(response.status == 401, "\(route) answered \(response.status) to an anonymous caller")
             }
