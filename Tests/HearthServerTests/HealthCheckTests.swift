@@ -162,9 +162,9 @@ struct HealthCheckTests {
         }
     }
 
-    @Test("gRPC checks speak grpc.health.v1 to a real gRPC server", .disabled("hangs the test process under investigation; see the session note"))
+    @Test("gRPC checks speak grpc.health.v1 to a real gRPC server")
     func grpc() async throws {
-        let server = try GRPCHealthServer.start()
+        let server = try await GRPCHealthServer.start()
         defer { server.stop() }
         try await APIFixture.with(.sqlite) { api in
             try await prepare(api)
@@ -181,13 +181,14 @@ struct HealthCheckTests {
     }
 }
 
-/// Python's grpcio health server (`grpc_health.v1`), with "" SERVING and "down" NOT_SERVING.
+/// Python's grpcio health server (`grpc_health.v1`), with "" SERVING and "down" NOT_SERVING, on
+/// a port picked here; ready once the port accepts connections.
 struct GRPCHealthServer {
     let process: Process
     let port: Int
 
     static let script = """
-        import sys, grpc
+        import sys, time, grpc
         from concurrent import futures
         from grpc_health.v1 import health, health_pb2, health_pb2_grpc
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
@@ -195,42 +196,36 @@ struct GRPCHealthServer {
         servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         servicer.set("down", health_pb2.HealthCheckResponse.NOT_SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
-        port = server.add_insecure_port("127.0.0.1:0")
+        server.add_insecure_port("127.0.0.1:" + sys.argv[1])
         server.start()
-        print(port, flush=True)
-        sys.stdin.read()
+        time.sleep(600)
         """
 
-    static func start() throws -> GRPCHealthServer {
+    static func start() async throws -> GRPCHealthServer {
+        let port = try HealthCheckTests.closedPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
+        process.arguments = ["python3", "-c", script, String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { throw TestFailure("the gRPC health server (python3 grpcio) did not start; scripts/test installs grpcio") }
-            line += String(decoding: data, as: UTF8.self)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get() {
+                try? await channel.close()
+                return GRPCHealthServer(process: process, port: port)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
-        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw TestFailure("gRPC server said \(line)") }
-        _ = input
-        return GRPCHealthServer(process: process, port: port, input: input)
+        kill(process.processIdentifier, SIGKILL)
+        throw TestFailure("the gRPC health server (python3 with grpcio and grpcio-health-checking; scripts/test installs them) did not start")
     }
 
-    let input: Pipe
-
-    init(process: Process, port: Int, input: Pipe) {
-        self.process = process
-        self.port = port
-        self.input = input
-    }
-
+    /// SIGKILL: test processes start their children with most signals blocked, SIGTERM included.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
