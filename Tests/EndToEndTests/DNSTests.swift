@@ -168,3 +168,35 @@ extension EndToEndTests {
         #expect(try await Self.dig(port, ["web.shop.svc.hearth.internal", "A", "+short"]).contains("10.0.0.2"))
     }
 }
+
+extension EndToEndTests {
+    @Test("DNS forwarding: names outside Hearth's zones go to --dns-upstream (here another Hearth); SERVFAIL when it is gone")
+    func dnsForwarding() async throws {
+        let upstreamDirectory = Self.temporaryDirectory()
+        let directory = Self.temporaryDirectory()
+        defer {
+            for path in [upstreamDirectory, directory] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let upstream = ServerProcess(dataDirectory: upstreamDirectory, database: nil, extraArguments: ["--dns-domain", "upstream.internal"])
+        try await upstream.start()
+        let upstreamPort = try #require(upstream.dnsPort)
+        let server = ServerProcess(dataDirectory: directory, database: nil, extraArguments: ["--dns-upstream", "127.0.0.1:\(upstreamPort)"])
+        try await server.start()
+        let port = try #require(server.dnsPort)
+
+        let forwarded = try await Self.dig(port, ["upstream.internal", "SOA"])
+        #expect(Self.rcode(forwarded) == "NOERROR", "\(forwarded)")
+        #expect(Self.squash(forwarded).contains("ns.upstream.internal. hostmaster.upstream.internal."), "\(forwarded)")
+        let forwardedTCP = try await Self.dig(port, ["upstream.internal", "NS", "+tcp", "+short"])
+        #expect(forwardedTCP.contains("ns.upstream.internal."), "\(forwardedTCP)")
+        // Its own zone is still its own.
+        #expect(try await Self.dig(port, ["hearth.internal", "SOA", "+short"]).hasPrefix("ns.hearth.internal."))
+        // The upstream refuses what it does not serve, and that answer comes through.
+        #expect(Self.rcode(try await Self.dig(port, ["example.com", "A"])) == "REFUSED")
+
+        upstream.kill(SIGKILL)
+        _ = await upstream.waitForExit()
+        let failed = try await Self.dig(port, ["upstream.internal", "SOA", "+time=5"])
+        #expect(Self.rcode(failed) == "SERVFAIL", "\(failed)")
+    }
+}
