@@ -42,7 +42,7 @@ public struct InstanceHealth: Sendable, Hashable, Codable {
     /// checker's first report, the instance's initial state (critical unless it says otherwise,
     /// passing when it has no checks at all).
     public static func state(of resource: Resource, spec: InstanceSpec?, service: ServiceSpec?) -> HealthState {
-        if let recorded = of(resource) { return recorded.health }
+        if let text = resource.status.details?["health"]?.stringValue, let recorded = HealthState(rawValue: text) { return recorded }
         let checks = spec?.checks ?? service?.checks ?? []
         if checks.isEmpty { return .passing }
         return spec?.initialState ?? .critical

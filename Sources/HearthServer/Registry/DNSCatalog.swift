@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// What the DNS server answers from: a ``DNSAuthority`` rebuilt from the registry's view whenever
-/// it changes (changes arriving together are built once, at most every `debounce`).
+/// it changes (changes arriving together are built once, at most every `debounce`, 50 ms by default).
 final class DNSCatalog: Service, Sendable {
     private let view: RegistryView
     private let builder: DNSZoneBuilder
@@ -13,8 +13,9 @@ final class DNSCatalog: Service, Sendable {
     private let current: Mutex<DNSAuthority>
     private let debounce: Duration
     private let builtRevision = Atomic<Int64>(-1)
+    private let specs = Mutex(RegistrySpecs())
 
-    init(view: RegistryView, builder: DNSZoneBuilder, debounce: Duration = .milliseconds(20), logger: Logger) {
+    init(view: RegistryView, builder: DNSZoneBuilder, debounce: Duration = .milliseconds(50), logger: Logger) {
         self.view = view
         self.builder = builder
         self.debounce = debounce
@@ -53,7 +54,10 @@ final class DNSCatalog: Service, Sendable {
         guard view.isLoaded else { return }
         let revision = view.revision
         let resources = RegistryView.watchedTypes.flatMap { view.all($0) }
-        let (zones, conflicts) = builder.build(resources, revision: revision)
+        let (zones, conflicts) = specs.withLock { specs in
+            specs.retain(Set(resources.map(\.key)))
+            return builder.build(resources, revision: revision, specs: &specs)
+        }
         if !conflicts.isEmpty {
             logger.debug("dns: zones left out (their domain belongs to another zone)", metadata: ["zones": "\(conflicts)"])
         }

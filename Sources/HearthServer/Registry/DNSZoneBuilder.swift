@@ -15,6 +15,12 @@ struct DNSZoneBuilder: Sendable {
 
     /// The zones, and the user zones left out because another zone claimed their domain first.
     func build(_ resources: [Resource], revision: Int64) -> (zones: [DNSZone], conflicts: [ResourceKey]) {
+        var specs = RegistrySpecs()
+        return build(resources, revision: revision, specs: &specs)
+    }
+
+    /// ``build(_:revision:)`` with specs decoded once per resource version across builds.
+    func build(_ resources: [Resource], revision: Int64, specs: inout RegistrySpecs) -> (zones: [DNSZone], conflicts: [ResourceKey]) {
         var services: [String: Resource] = [:]
         var instances: [Resource] = []
         var zones: [Resource] = []
@@ -28,7 +34,7 @@ struct DNSZoneBuilder: Sendable {
             default: break
             }
         }
-        var result = [clusterZone(services: services, instances: instances, revision: revision)]
+        var result = [clusterZone(services: services, instances: instances, revision: revision, specs: &specs)]
         var conflicts: [ResourceKey] = []
         var claimed: Set<DNSName> = [domain]
         let recordsByZone = Dictionary(grouping: records) { "\($0.namespace ?? "")/\($0.spec["zone"]?.stringValue ?? "")" }
@@ -49,7 +55,7 @@ struct DNSZoneBuilder: Sendable {
 
     // MARK: The cluster zone
 
-    private func clusterZone(services: [String: Resource], instances: [Resource], revision: Int64) -> DNSZone {
+    private func clusterZone(services: [String: Resource], instances: [Resource], revision: Int64, specs: inout RegistrySpecs) -> DNSZone {
         let nameserver = try! domain.prepending("ns")
         let soa = DNSSOA(
             mname: nameserver, rname: try! domain.prepending("hostmaster"), serial: Self.serial(revision),
@@ -61,10 +67,10 @@ struct DNSZoneBuilder: Sendable {
         }
         let svc = try! domain.prepending("svc")
         for instance in instances.sorted(by: { $0.key < $1.key }) {
-            guard let namespace = instance.namespace, let spec = try? APIJSON.decode(InstanceSpec.self, from: instance.spec),
+            guard let namespace = instance.namespace, let spec = specs.instance(instance),
                 let serviceResource = services["\(namespace)/\(spec.service)"]
             else { continue }
-            let service = try? APIJSON.decode(ServiceSpec.self, from: serviceResource.spec)
+            let service = specs.service(serviceResource)
             guard InstanceHealth.state(of: instance, spec: spec, service: service).isHealthy,
                 let serviceName = try? svc.prepending(namespace).prepending(spec.service),
                 let instanceName = try? serviceName.prepending(instance.name)
