@@ -4,19 +4,8 @@
 // 512 bytes) and parses back, to the same message when nothing had to be cut. Parsed queries are
 // also answered from a small zone, and the answer must write out and parse back. Any trap or
 // failed check is a finding.
+import HearthCore
 import HearthDNS
-
-/// A fixed generator, so that a finding reproduces.
-struct Counter: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let authority: DNSAuthority = {
     do throws(DNSError) {
@@ -60,7 +49,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fatalError("a parsed message cut to 512 bytes does not parse")
     }
 
-    var generator = Counter(state: UInt64(size))
+    var generator = SplitMix64(seed: UInt64(size))
     if let response = authority.answer(message, using: &generator) {
         let limit = message.maxUDPResponseSize()
         let wire = response.serialize(maxSize: limit)

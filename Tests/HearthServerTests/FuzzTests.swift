@@ -7,16 +7,6 @@ import Testing
 @Suite("Hostile input")
 struct FuzzTests {
     /// A deterministic generator, so a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seeds = [
         #"{"name":"w","labels":{"a":"b"},"annotations":{"x":"y"},"spec":{"size":3,"gadget":"g","ports":[{"port":80}]}}"#,
@@ -24,7 +14,7 @@ struct FuzzTests {
         #"{"name":"ns","spec":{"description":"d"}}"#,
     ]
 
-    static func mutate(_ text: String, _ rng: inout SplitMix) -> String {
+    static func mutate(_ text: String, _ rng: inout SplitMix64) -> String {
         var bytes = Array(text.utf8)
         let tokens = ["null", "true", "-1", "1e309", "\"\"", "{}", "[]", "\"\u{0}\"", "\\u0000", "9223372036854775808", "\"é\"", ",", ":", "{", "]"]
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -49,7 +39,7 @@ struct FuzzTests {
             _ = try await api.request(.put, "/v1/namespaces/demo/services/web", json: #"{"spec":{}}"#)
             _ = try await api.request(.put, "/v1/namespaces/demo/services/web/instances/w", json: #"{"spec":{"address":"10.0.0.1","checks":[{"type":"ttl","name":"beat"}]}}"#)
             let (_, routes) = try api.server.makeRouter()
-            var rng = SplitMix(state: 0x4845_4152_5448)
+            var rng = SplitMix64(seed: 0x4845_4152_5448)
             var sent = 0
             let fill: [String: [String]] = [
                 "{type}": ["widgets", "gadgets", "namespaces", "things", "nope", "WIDGETS", "..", "%00"],

@@ -138,23 +138,7 @@ final class AccessDirectory: Service, Sendable {
     }
 
     private func follow() async {
-        while !Task.isCancelled {
-            let subscription = await store.feed.subscribe()
-            do {
-                try await load()
-                for await item in subscription.stream {
-                    guard case .change(let event) = item else { continue }
-                    apply(event)
-                }
-            } catch {
-                if !Task.isCancelled {
-                    logger.warning("access directory: reload failed", metadata: ["error": "\(error)"])
-                }
-            }
-            await store.feed.unsubscribe(subscription)
-            if Task.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        await store.follow("access directory", logger: logger, load: load, apply: { self.apply($0) })
         // Release anyone still waiting: shutdown.
         let waiters = state.withLock { state in
             defer { state.waiters.removeAll() }

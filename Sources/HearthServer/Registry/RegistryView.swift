@@ -148,21 +148,7 @@ final class RegistryView: Service, Sendable {
     }
 
     private func followStore() async {
-        while !Task.isCancelled {
-            let subscription = await store.feed.subscribe()
-            do {
-                try await load()
-                for await item in subscription.stream {
-                    guard case .change(let event) = item else { continue }
-                    apply(event)
-                }
-            } catch {
-                if !Task.isCancelled { logger.warning("registry view: reload failed", metadata: ["error": "\(error)"]) }
-            }
-            await store.feed.unsubscribe(subscription)
-            if Task.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        await store.follow("registry view", logger: logger, load: load, apply: apply)
     }
 
     private func load() async throws {
