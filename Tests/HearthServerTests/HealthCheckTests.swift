@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// Health checks against real targets: an HTTP server, TCP sockets, a gRPC health server
@@ -20,6 +21,11 @@ struct HealthCheckTests {
         router.get("ok") { _, _ in "fine" }
         router.get("fail") { _, _ -> Response in Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "broken"))) }
         router.get("busy") { _, _ -> Response in Response(status: .tooManyRequests) }
+        // Alternates: 200, 500, 200, 500 ...
+        let flips = Atomic<Int>(0)
+        router.get("flap") { _, _ -> Response in
+            Response(status: flips.add(1, ordering: .relaxed).newValue % 2 == 1 ? .ok : .internalServerError)
+        }
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "health-target")
         logger.logLevel = .error
@@ -137,6 +143,34 @@ struct HealthCheckTests {
                 _ = try await Self.waitForHealth(api, "\(Self.base)/svc/instances/slow", "passing")
                 // The first run comes within the first interval, then two more a second apart.
                 #expect(clock.now - started >= .seconds(2))
+            }
+        }
+    }
+
+    @Test("a flapping target does not flap the instance: two failures in a row are needed, and never come")
+    func flapping() async throws {
+        try await Self.withTarget { port in
+            try await APIFixture.with(.sqlite) { api in
+                try await prepare(api)
+                try await register(
+                    api, "flappy", port: port,
+                    checks: #"{"type":"http","target":"http://127.0.0.1:\#(port)/flap","interval":"1s","failuresBeforeCritical":2,"successesBeforePassing":2}"#,
+                    extra: #","initialState":"passing""#)
+                let path = "\(Self.base)/svc/instances/flappy"
+                let clock = ContinuousClock()
+                let end = clock.now + .seconds(6)
+                var seen: Set<String> = []
+                var checked = 0
+                while clock.now < end {
+                    let instance = try await api.request(.get, path).json
+                    seen.insert(instance["status"]?["details"]?["health"]?.stringValue ?? "unreported")
+                    if instance["status"]?["details"]?["checks"]?.arrayValue?.first?["checkedAt"]?.stringValue != nil { checked += 1 }
+                    let healthy = try await api.request(.get, "\(Self.base)/svc/instances?healthy=true")
+                    #expect(healthy.json["instances"]?.arrayValue?.count == 1, "discovery dropped a flapping instance")
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(seen.subtracting(["unreported"]) == ["passing"], "\(seen)")
+                #expect(checked > 0, "the check ran")
             }
         }
     }
