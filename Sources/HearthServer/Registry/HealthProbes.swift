@@ -125,21 +125,27 @@ final class HealthProbes: Sendable {
         let promise = eventLoop.makePromise(of: GRPCHealthAnswer.self)
         let timer = eventLoop.scheduleTask(in: deadline) { promise.fail(HearthError(.unavailable, "timed out after \(timeout)")) }
         answer = promise.futureResult
+        // The HTTP/2 handler is in the pipeline before the connection opens: the server's
+        // SETTINGS can arrive at once, and bytes read before the handler is added are lost.
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(deadline)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
                     if let sslContext {
-                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: IPAddressBytes.parse(target.host) == nil ? target.host : nil)
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try sync.addHandler(
+                            try NIOSSLClientHandler(context: sslContext, serverHostname: IPAddressBytes.parse(target.host) == nil ? target.host : nil))
                     }
+                    _ = try sync.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
+                        inboundStreamInitializer: { $0.close() })
                 }
             }
         var connection: (any Channel)?
         do {
             let channel = try await bootstrap.connect(host: target.host, port: target.port).get()
             connection = channel
-            let multiplexer = try await channel.configureHTTP2Pipeline(mode: NIOHTTP2Handler.ParserMode.client, inboundStreamInitializer: nil as NIOChannelInitializer?).get()
+            let multiplexer = try await channel.pipeline.handler(type: NIOHTTP2Handler.self).flatMap { $0.multiplexer }.get()
             let request = GRPCHealthRequest(service: service, authority: target.description, scheme: tls ? "https" : "http")
             multiplexer.createStreamChannel(promise: nil) { stream in
                 stream.eventLoop.makeCompletedFuture {
