@@ -68,6 +68,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How often this server replaces its token signing key, e.g. 24h. [HEARTH_SIGNING_KEY_ROTATION] (default: 24h)")
     var signingKeyRotation: String?
 
+    @Option(name: .long, help: "File with the master key that seals private keys and secrets at rest (then nothing in the data directory can open them); or set HEARTH_MASTER_KEY to the key itself (base64 of 32 bytes). (default: DATA_DIR/master-key.json, created on first start)")
+    var masterKeyFile: String?
+
     @Option(name: .long, help: "DNS server address HOST:PORT (UDP and TCP), e.g. 0.0.0.0:53; 'off' for none. [HEARTH_DNS_LISTEN] (default: 127.0.0.1:8053)")
     var dnsListen: String?
 
@@ -159,6 +162,7 @@ struct ServerCommand: AsyncParsableCommand {
                 throw ValidationError("--signing-key-rotation must be at least 1h")
             }
         }
+        configuration.masterKeyFile = settings.value(masterKeyFile, env: "HEARTH_MASTER_KEY_FILE", key: "master-key-file")
         let dnsText = settings.value(dnsListen, env: "HEARTH_DNS_LISTEN", key: "dns-listen") ?? "127.0.0.1:8053"
         if dnsText == "off" {
             configuration.dnsListen = nil

@@ -23,6 +23,8 @@ public struct HearthServer: Sendable {
     public let registry: TypeRegistry
     public let store: Store
     public let identity: ServerIdentity
+    /// Seals what is kept secret at rest (private keys now; secrets and KV later).
+    let cipher: EnvelopeCipher
     public let controllers: ControllerManager
     public let metrics: PrometheusCollectorRegistry
     let directory: AccessDirectory
@@ -61,8 +63,13 @@ public struct HearthServer: Sendable {
                 dnsNames.append(name)
             }
         }
+        // Keys at rest are sealed under the master key: DATA_DIR/master-key.json unless one is
+        // supplied (--master-key-file or HEARTH_MASTER_KEY), in which case nothing on disk opens them.
+        let ring = try MasterKeyRing.resolve(dataDirectory: configuration.dataDirectory, keyFile: configuration.masterKeyFile)
+        cipher = EnvelopeCipher(ring: ring)
         identity = try ServerIdentity.loadOrCreate(
-            dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips)
+            dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips,
+            cipher: cipher)
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     /// How long a replica trusts its cached view of a session or API key before it reads it again
     /// (revocations made on this replica apply at once; on others within this time).
     public var credentialCacheTTL: Duration = .seconds(5)
+    /// A file with the master key that seals keys and secrets at rest; nil: `HEARTH_MASTER_KEY`, or
+    /// else `DATA_DIR/master-key.json` (created on first start).
+    public var masterKeyFile: String?
     /// Where the DNS server listens (UDP and TCP); nil: no DNS server. Port 0 picks a free port.
     public var dnsListen: HostPort? = HostPort(host: "127.0.0.1", port: 8053)
     /// The cluster domain: services answer as `<svc>.<ns>.svc.<domain>`.
