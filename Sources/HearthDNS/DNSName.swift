@@ -151,11 +151,16 @@ public struct DNSName: Hashable, Sendable, CustomStringConvertible {
         case 0x21...0x7E:
             out.append(byte)
         default:
-            out.append(UInt8(ascii: "\\"))
-            out.append(UInt8(ascii: "0") + byte / 100)
-            out.append(UInt8(ascii: "0") + (byte / 10) % 10)
-            out.append(UInt8(ascii: "0") + byte % 10)
+            appendDecimalEscape(byte, to: &out)
         }
+    }
+
+    /// `\DDD`, the zone-file escape of a byte by its decimal value (RFC 1035 §5.1).
+    static func appendDecimalEscape(_ byte: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "0") + byte / 100)
+        out.append(UInt8(ascii: "0") + (byte / 10) % 10)
+        out.append(UInt8(ascii: "0") + byte % 10)
     }
 
     /// True if this name is `other` or below it, label by label (`www.example.org` is a

@@ -97,10 +97,7 @@ public enum DNSRecordData: Hashable, Sendable {
             case 0x20...0x7E:
                 out.append(byte)
             default:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "0") + byte / 100)
-                out.append(UInt8(ascii: "0") + (byte / 10) % 10)
-                out.append(UInt8(ascii: "0") + byte % 10)
+                DNSName.appendDecimalEscape(byte, to: &out)
             }
         }
         out.append(UInt8(ascii: "\""))
