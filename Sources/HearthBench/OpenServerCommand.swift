@@ -32,7 +32,9 @@ struct OpenServerCommand: AsyncParsableCommand {
         guard IPAddressBytes.isLoopback(host) else { throw ValidationError("open-server listens on loopback addresses only") }
         var logger = Logger(label: "hearth-bench")
         logger.logLevel = .warning
-        let configuration = ServerConfiguration(host: host, port: port, dataDirectory: dataDir, databaseURL: database, plainHTTP: plainHttp)
+        var configuration = ServerConfiguration(host: host, port: port, dataDirectory: dataDir, databaseURL: database, plainHTTP: plainHttp)
+        // As `hearth server --dns-listen off` in the benchmark: two servers side by side, one DNS port.
+        configuration.dnsListen = nil
         var server = try HearthServer(configuration: configuration, logger: logger)
         server.openAccessForBenchmarks = true
         FileHandle.standardError.write(Data("hearth-bench open-server: ACCESS CONTROL IS OFF (benchmark baseline) on \(listen)\n".utf8))
