@@ -10,6 +10,10 @@ public enum RoutePermission: Sendable, Hashable, CustomStringConvertible {
     /// A verb on an API area that is not a resource type (e.g. `list` on `audit`), granted by
     /// roles like any resource.
     case action(verb: String, resource: String)
+    /// A verb on a namespaced API area that is not a resource type (`kv`, `secrets`), in the
+    /// path's `{namespace}` (and on its `{name}`, if it has one), granted by roles like a resource
+    /// of that name: `PolicyRule(verbs: ["read-value"], resources: ["secrets"])`.
+    case namespaced(verb: String, area: String)
 
     public var description: String {
         switch self {
@@ -17,6 +21,7 @@ public enum RoutePermission: Sendable, Hashable, CustomStringConvertible {
         case .authenticated: "authenticated"
         case .resource(let verb): "resource:\(verb.rawValue)"
         case .action(let verb, let resource): "\(verb):\(resource)"
+        case .namespaced(let verb, let area): "\(verb):\(area) in namespace"
         }
     }
 }

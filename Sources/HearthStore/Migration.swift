@@ -51,6 +51,29 @@ struct Migration: Sendable {
                 "CREATE INDEX audit_at ON audit_log (at_ms)",
             ]
         ),
+        Migration(
+            version: 3,
+            description: "key-value store: keys, their change log, the KV index",
+            sqlite: [
+                "CREATE TABLE kv_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL, compacted_revision INTEGER NOT NULL)",
+                "INSERT INTO kv_state (id, revision, compacted_revision) VALUES (1, 0, 0)",
+                // A rowid table: values run to hundreds of KiB, which SQLite keeps better off the key's b-tree.
+                "CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, version INTEGER NOT NULL, create_revision INTEGER NOT NULL, modify_revision INTEGER NOT NULL, expires_ms INTEGER, PRIMARY KEY (namespace, key))",
+                "CREATE INDEX kv_expiry ON kv (expires_ms) WHERE expires_ms IS NOT NULL",
+                "CREATE TABLE kv_log (revision INTEGER PRIMARY KEY, namespace TEXT NOT NULL, key TEXT NOT NULL, op TEXT NOT NULL, version INTEGER NOT NULL, value BLOB, expires_ms INTEGER, created_ms INTEGER NOT NULL)",
+                "CREATE INDEX kv_log_key ON kv_log (namespace, key, revision)",
+                "CREATE INDEX kv_log_created ON kv_log (created_ms)",
+            ],
+            postgres: [
+                "CREATE TABLE kv_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision BIGINT NOT NULL, compacted_revision BIGINT NOT NULL)",
+                "INSERT INTO kv_state (id, revision, compacted_revision) VALUES (1, 0, 0)",
+                #"CREATE TABLE kv (namespace TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, value BYTEA NOT NULL, version BIGINT NOT NULL, create_revision BIGINT NOT NULL, modify_revision BIGINT NOT NULL, expires_ms BIGINT, PRIMARY KEY (namespace, key))"#,
+                "CREATE INDEX kv_expiry ON kv (expires_ms) WHERE expires_ms IS NOT NULL",
+                #"CREATE TABLE kv_log (revision BIGINT PRIMARY KEY, namespace TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, op TEXT NOT NULL, version BIGINT NOT NULL, value BYTEA, expires_ms BIGINT, created_ms BIGINT NOT NULL)"#,
+                "CREATE INDEX kv_log_key ON kv_log (namespace, key, revision)",
+                "CREATE INDEX kv_log_created ON kv_log (created_ms)",
+            ]
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

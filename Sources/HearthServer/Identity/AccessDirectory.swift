@@ -125,6 +125,11 @@ final class AccessDirectory: Service, Sendable {
     /// True when the user exists and is not disabled.
     func userIsActive(_ name: String) -> Bool { state.withLock { $0.users[name] == false } }
 
+    /// True if the namespace exists (as of the last change this replica applied).
+    func namespaceExists(_ name: String) -> Bool {
+        state.withLock { $0.versions[ResourceKey(type: BuiltinTypes.namespaceTypeName, name: name)] != nil }
+    }
+
     func serviceAccountExists(namespace: String, name: String) -> Bool {
         state.withLock { $0.serviceAccounts["\(namespace)/\(name)"] != nil }
     }

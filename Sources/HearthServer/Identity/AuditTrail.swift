@@ -48,6 +48,10 @@ struct AuditTrail: Sendable {
             entry = self.entry(
                 context: context, verb: target.verb, resource: target.type, namespace: target.namespace, name: note.name ?? target.name,
                 decision: AuditEntry.allowed, reason: context.access?.reason ?? "")
+        } else if case .namespaced(let verb, let area) = route.permission {
+            entry = self.entry(
+                context: context, verb: verb, resource: area, namespace: context.parameters.get("namespace"),
+                name: note.name ?? context.parameters.get("name"), decision: AuditEntry.allowed, reason: context.access?.reason ?? "")
         } else {
             entry = self.entry(
                 context: context, verb: route.action, resource: route.area, namespace: nil, name: note.name ?? context.parameters.get("name"),

@@ -47,7 +47,27 @@ struct PolicyGuard: RequestGuard {
         case .resource(let verb):
             let target = ResourceTarget(route: route, verb: verb, watch: ResourceTarget.isWatch(request), context: context)
             return try await checkResource(target, principal: principal, context: context)
+        case .namespaced(let verb, let area):
+            return try await checkNamespaced(verb: verb, area: area, principal: principal, context: context)
         }
+    }
+
+    /// A verb on a namespaced area (`kv`, `secrets`): decided like a resource of that type in the
+    /// path's namespace, 404 where the namespace is not visible or does not exist.
+    private func checkNamespaced(verb: String, area: String, principal: Principal, context: HearthRequestContext) async throws -> RequestAccess {
+        let namespace = context.parameters.get("namespace") ?? ""
+        let name = context.parameters.get("name")
+        let request = AccessRequest(verb: verb, resource: area, namespace: namespace, name: name)
+        let decision = directory.decide(principal, request)
+        if let grant = decision.grant {
+            guard directory.namespaceExists(namespace) else { throw HearthError(.notFound, "namespace '\(namespace)' not found") }
+            return RequestAccess(grant: grant)
+        }
+        let error =
+            directory.canSeeNamespace(principal, namespace)
+            ? HearthError(.forbidden, "\(principal) may not \(request)") : HearthError(.notFound, "namespace '\(namespace)' not found")
+        await audit.denied(context: context, verb: verb, resource: area, namespace: namespace, name: name, error: error)
+        throw error
     }
 
     private func checkResource(
