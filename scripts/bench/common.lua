@@ -50,6 +50,14 @@ function M.base64(s)
    return table.concat(out)
 end
 
+-- The value of the KV runs (scripts/bench/kv): BENCH_VALUE_SIZE bytes (100 unless set) of
+-- printable ASCII, the same in every request; kv puts the same bytes beforehand.
+function M.value()
+   local n = tonumber(os.getenv("BENCH_VALUE_SIZE") or "100")
+   local pattern = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+   return string.rep(pattern, math.ceil(n / #pattern)):sub(1, n)
+end
+
 -- One machine-readable line for scripts/bench/resources, after wrk's own report.
 function M.done(summary, latency, requests)
    local e = summary.errors
