@@ -71,6 +71,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File with the master key that seals private keys and secrets at rest (then nothing in the data directory can open them); or set HEARTH_MASTER_KEY to the key itself (base64 of 32 bytes). (default: DATA_DIR/master-key.json, created on first start)")
     var masterKeyFile: String?
 
+    @Option(name: .long, help: "How many versions of each secret are kept; older ones are destroyed when a new one is written. [HEARTH_SECRET_VERSIONS] (default: 10)")
+    var secretVersions: Int?
+
     @Option(name: .long, help: "DNS server address HOST:PORT (UDP and TCP), e.g. 0.0.0.0:53; 'off' for none. [HEARTH_DNS_LISTEN] (default: 127.0.0.1:8053)")
     var dnsListen: String?
 
@@ -163,6 +166,10 @@ struct ServerCommand: AsyncParsableCommand {
             }
         }
         configuration.masterKeyFile = settings.value(masterKeyFile, env: "HEARTH_MASTER_KEY_FILE", key: "master-key-file")
+        if let versions = try settings.int(secretVersions, env: "HEARTH_SECRET_VERSIONS", key: "secret-versions") {
+            guard (1...1000).contains(versions) else { throw ValidationError("--secret-versions must be from 1 to 1000") }
+            configuration.secretVersions = versions
+        }
         let dnsText = settings.value(dnsListen, env: "HEARTH_DNS_LISTEN", key: "dns-listen") ?? "127.0.0.1:8053"
         if dnsText == "off" {
             configuration.dnsListen = nil

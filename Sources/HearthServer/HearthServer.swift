@@ -23,8 +23,10 @@ public struct HearthServer: Sendable {
     public let registry: TypeRegistry
     public let store: Store
     public let identity: ServerIdentity
-    /// Seals what is kept secret at rest (private keys now; secrets and KV later).
-    let cipher: EnvelopeCipher
+    /// The master key ring, swappable at run time (rotation), and its rewrap job.
+    let masterKeys: MasterKeyKeeper
+    /// Seals what is kept secret at rest (private keys, secrets) under the ring as it is now.
+    var cipher: EnvelopeCipher { masterKeys.cipher }
     public let controllers: ControllerManager
     public let metrics: PrometheusCollectorRegistry
     let directory: AccessDirectory
@@ -66,10 +68,10 @@ public struct HearthServer: Sendable {
         // Keys at rest are sealed under the master key: DATA_DIR/master-key.json unless one is
         // supplied (--master-key-file or HEARTH_MASTER_KEY), in which case nothing on disk opens them.
         let ring = try MasterKeyRing.resolve(dataDirectory: configuration.dataDirectory, keyFile: configuration.masterKeyFile)
-        cipher = EnvelopeCipher(ring: ring)
+        masterKeys = MasterKeyKeeper(ring: ring, store: store, dataDirectory: configuration.dataDirectory, logger: logger)
         identity = try ServerIdentity.loadOrCreate(
             dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips,
-            cipher: cipher)
+            cipher: masterKeys.cipher)
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
@@ -142,6 +144,8 @@ public struct HearthServer: Sendable {
             .register(on: api)
         IdentityRoutes(identity: identityService, directory: directory, store: store, maxBodyBytes: configuration.maxBodyBytes)
             .register(on: api)
+        SecretRoutes(store: store, keys: masterKeys, audit: audit, maxVersions: configuration.secretVersions).register(on: api)
+        MasterKeyRoutes(keys: masterKeys, store: store).register(on: api)
         return (router, api.routes)
     }
 
@@ -163,7 +167,7 @@ public struct HearthServer: Sendable {
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
-            services: [store, controllers, directory, identityService, catalog, dnsCatalog] + (healthChecker.map { [$0] } ?? [])
+            services: [store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys] + (healthChecker.map { [$0] } ?? [])
                 + (try makeDNSServer().map { [$0] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -103,6 +103,61 @@ enum OpenAPIDocument {
         "security": []
       }
     },
+    "/v1/admin/master-key": {
+      "get": {
+        "operationId": "getMasterKey",
+        "summary": "The master key ring: key ids (never keys), what each seals, the rewrap job's progress",
+        "description": "Permission: get on master-key (cluster-admins).",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "description": "The ring's status",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MasterKeyStatus"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/admin/master-key/rotate": {
+      "post": {
+        "operationId": "rotateMasterKey",
+        "summary": "Rotate the master key: a new current key; stored values are rewrapped in the background and the old key retired",
+        "description": "Permission: rotate on master-key (cluster-admins). 409 when the ring was supplied (--master-key-file or HEARTH_MASTER_KEY): supply a new key together with the old ones and restart.",
+        "parameters": [],
+        "responses": {
+          "202": {
+            "description": "Rotated; rewrapping has started",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MasterKeyStatus"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
     "/v1/apikeys": {
       "get": {
         "operationId": "listAPIKeys",
@@ -939,6 +994,431 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "409": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/secrets": {
+      "get": {
+        "operationId": "listSecrets",
+        "summary": "List a namespace's secrets: names and metadata, never values",
+        "description": "Verb list on secrets.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The secrets",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/secrets/{name}": {
+      "get": {
+        "operationId": "readSecret",
+        "summary": "Read a secret's value, the latest or ?version=N (verb read-value)",
+        "description": "Verb read-value on secrets (viewers lack it). 404 for a deleted or pruned version, 410 for a destroyed one, 503 when this replica does not hold the master key that sealed it.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "description": "The version to read (default: the latest)",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The value",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretValue"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "410": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "put": {
+        "operationId": "writeSecret",
+        "summary": "Write a new version of a secret ({value} or {valueBase64}; ?cas=N); answers metadata only",
+        "description": "Verb update on secrets. Values are at most 64 KiB; the server keeps the last --secret-versions (10) versions.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "cas",
+            "in": "query",
+            "required": false,
+            "description": "Write only if the latest version is N (0: only if the secret does not exist)",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SecretWrite"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The version written",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretWriteAnswer"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteSecret",
+        "summary": "Soft-delete the latest version (?versions=1,2: those; ?destroy=true: remove the secret and every version)",
+        "description": "Verb delete on secrets.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "versions",
+            "in": "query",
+            "required": false,
+            "description": "Comma-separated versions (with destroy=true: destroy those)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "destroy",
+            "in": "query",
+            "required": false,
+            "description": "true: destroy instead of soft-delete",
+            "schema": {
+              "type": "boolean"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The versions left",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretMetadata"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/secrets/{name}/destroy": {
+      "post": {
+        "operationId": "destroySecretVersions",
+        "summary": "Destroy versions of a secret for good: their ciphertext is removed ({versions: [N...]})",
+        "description": "Verb delete on secrets.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SecretVersions"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The versions",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretMetadata"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/secrets/{name}/undelete": {
+      "post": {
+        "operationId": "undeleteSecretVersions",
+        "summary": "Undelete soft-deleted versions of a secret ({versions: [N...]})",
+        "description": "Verb update on secrets.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SecretVersions"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The versions",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretMetadata"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/secrets/{name}/versions": {
+      "get": {
+        "operationId": "getSecretVersions",
+        "summary": "A secret's metadata: every kept version, never a value",
+        "description": "Verb get on secrets.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "Secret name: letters, digits, '.', '_', '-' (1-253, starting with a letter or digit)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The versions",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SecretMetadata"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -4203,6 +4683,240 @@ enum OpenAPIDocument {
                 "reason": {
                   "type": "string"
                 }
+              }
+            }
+          }
+        }
+      },
+      "SecretWrite": {
+        "type": "object",
+        "description": "Exactly one of value and valueBase64.",
+        "properties": {
+          "value": {
+            "type": "string",
+            "description": "UTF-8 text"
+          },
+          "valueBase64": {
+            "type": "string",
+            "description": "Binary, base64"
+          }
+        },
+        "additionalProperties": false
+      },
+      "SecretWriteAnswer": {
+        "type": "object",
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "masterKeyId": {
+            "type": "string"
+          }
+        }
+      },
+      "SecretValue": {
+        "type": "object",
+        "description": "value when the value is UTF-8 text, else valueBase64",
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "value": {
+            "type": "string"
+          },
+          "valueBase64": {
+            "type": "string"
+          }
+        }
+      },
+      "SecretVersionInfo": {
+        "type": "object",
+        "properties": {
+          "version": {
+            "type": "integer"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "live",
+              "deleted",
+              "destroyed"
+            ]
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "deletedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "destroyedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "masterKeyId": {
+            "type": "string",
+            "description": "The master key wrapping the value's data key (absent once destroyed)"
+          }
+        }
+      },
+      "SecretMetadata": {
+        "type": "object",
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "currentVersion": {
+            "type": "integer"
+          },
+          "maxVersions": {
+            "type": "integer"
+          },
+          "versions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SecretVersionInfo"
+            }
+          }
+        }
+      },
+      "SecretList": {
+        "type": "object",
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "currentVersion": {
+                  "type": "integer"
+                },
+                "versions": {
+                  "type": "integer"
+                },
+                "createdAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "updatedAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "state": {
+                  "type": "string",
+                  "enum": [
+                    "live",
+                    "deleted",
+                    "destroyed"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      },
+      "SecretVersions": {
+        "type": "object",
+        "required": [
+          "versions"
+        ],
+        "properties": {
+          "versions": {
+            "type": "array",
+            "items": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        }
+      },
+      "MasterKeyStatus": {
+        "type": "object",
+        "properties": {
+          "current": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "data-directory",
+              "key-file",
+              "environment",
+              "memory"
+            ]
+          },
+          "supplied": {
+            "type": "boolean"
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "createdAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "current": {
+                  "type": "boolean"
+                },
+                "secrets": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "foreignKeys": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer"
+            },
+            "description": "Values sealed under keys this replica does not hold, by key id"
+          },
+          "rewrap": {
+            "type": "object",
+            "properties": {
+              "running": {
+                "type": "boolean"
+              },
+              "current": {
+                "type": "object"
+              },
+              "last": {
+                "type": "object"
               }
             }
           }

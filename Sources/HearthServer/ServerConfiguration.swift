@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// A file with the master key that seals keys and secrets at rest; nil: `HEARTH_MASTER_KEY`, or
     /// else `DATA_DIR/master-key.json` (created on first start).
     public var masterKeyFile: String?
+    /// How many versions of each secret are kept; writing one more destroys the oldest.
+    public var secretVersions: Int = 10
     /// Where the DNS server listens (UDP and TCP); nil: no DNS server. Port 0 picks a free port.
     public var dnsListen: HostPort? = HostPort(host: "127.0.0.1", port: 8053)
     /// The cluster domain: services answer as `<svc>.<ns>.svc.<domain>`.

@@ -74,6 +74,19 @@ struct Migration: Sendable {
                 "CREATE INDEX kv_log_created ON kv_log (created_ms)",
             ]
         ),
+        Migration(
+            version: 4,
+            description: "secrets: versions of sealed values (envelope-encrypted, never plaintext)",
+            sqlite: [
+                // A rowid table: sealed values run to tens of KiB.
+                "CREATE TABLE secrets (namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, sealed TEXT, master_key TEXT, created_ms INTEGER NOT NULL, deleted_ms INTEGER, destroyed_ms INTEGER, PRIMARY KEY (namespace, name, version))",
+                "CREATE INDEX secrets_master_key ON secrets (master_key) WHERE master_key IS NOT NULL",
+            ],
+            postgres: [
+                #"CREATE TABLE secrets (namespace TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, version BIGINT NOT NULL, sealed TEXT, master_key TEXT, created_ms BIGINT NOT NULL, deleted_ms BIGINT, destroyed_ms BIGINT, PRIMARY KEY (namespace, name, version))"#,
+                "CREATE INDEX secrets_master_key ON secrets (master_key) WHERE master_key IS NOT NULL",
+            ]
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

@@ -121,6 +121,10 @@ struct MutationEngine: Sendable {
             try await tx.remove(k, change: event, encoded: try ResourceCodec.encode(resource), atMillis: Self.nowMillis())
             events.append(event)
             deleted.append(resource)
+            // A namespace's data outside the resources table (its secrets) goes with it.
+            if k.type == BuiltinTypes.namespaceTypeName {
+                try await tx.purgeNamespaceData(k.name)
+            }
         }
         return .deleted(deleted)
     }

@@ -16,7 +16,7 @@ public final class Store: Service {
     public let configuration: StoreConfiguration
     public let registry: TypeRegistry
     public let feed: ChangeFeed
-    private let backend: any StoreBackend
+    let backend: any StoreBackend
     private let engine: MutationEngine
     private let logger: Logger
     private let queue = Mutex<[PendingWrite]>([])

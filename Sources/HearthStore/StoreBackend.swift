@@ -29,4 +29,13 @@ protocol StoreBackend: Sendable {
     func records(kind: String, subject: String?) async throws -> [StoredRecord]
     /// Audit entries matching `query`, newest first.
     func audit(_ query: AuditQuery) async throws -> [AuditEntry]
+
+    // Secrets (see Store+Secrets.swift).
+    /// Versions of a secret (only `version` when given), oldest first; sealed values only when `withSealed`.
+    func secretVersions(namespace: String, name: String, version: Int64?, withSealed: Bool) async throws -> [StoredSecretVersion]
+    /// Every version of every secret of a namespace, without sealed values, by name then version.
+    func secretVersions(namespace: String) async throws -> [StoredSecretVersion]
+    /// How many stored values each master key id seals.
+    func secretKeyUsage() async throws -> [String: Int]
+
 }

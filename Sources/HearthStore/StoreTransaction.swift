@@ -33,6 +33,27 @@ protocol StoreTransaction: AnyObject {
     /// Deletes audit entries older than the cutoff; returns how many.
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int
 
+    /// Deletes what a namespace holds outside the resources table (its secrets; its keys), in the
+    /// transaction that deletes the namespace.
+    func purgeNamespaceData(_ namespace: String) async throws
+
+    // Secrets (see Store+Secrets.swift).
+    /// The versions of a secret, oldest first, locked against other writers; with their sealed
+    /// values only when `withSealed`.
+    func secretVersions(namespace: String, name: String, withSealed: Bool) async throws -> [StoredSecretVersion]
+    /// Inserts a new version; false (and nothing written) when that version already exists.
+    func insertSecretVersion(_ version: StoredSecretVersion) async throws -> Bool
+    /// Sets (or, with nil, clears) the soft delete of these versions that are not destroyed.
+    func markSecretVersions(namespace: String, name: String, versions: [Int64], deletedMillis: Int64?) async throws
+    /// Removes the ciphertext of these versions, keeping their metadata.
+    func destroySecretVersions(namespace: String, name: String, versions: [Int64], atMillis: Int64) async throws
+    /// Deletes the rows of a secret's versions up to `version` (every one with nil).
+    func deleteSecretVersions(namespace: String, name: String, through version: Int64?) async throws
+    /// Up to `limit` versions whose value is sealed under one of `keyIDs`, with their sealed values.
+    func secretVersionsSealed(under keyIDs: [String], limit: Int) async throws -> [StoredSecretVersion]
+    /// Replaces a version's sealed value (a rewrap under another master key).
+    func replaceSealedSecret(namespace: String, name: String, version: Int64, sealed: String, masterKeyID: String) async throws
+
     /// Reads and locks these rows ahead of the writes that need them (one round trip for a batch).
     func prefetch(_ keys: [ResourceKey]) async throws
     /// Sends any writes the transaction buffered; the store calls it before committing.

@@ -142,6 +142,17 @@ struct AuthorizationMatrixTests {
             Cell(
                 "PUT /v1/namespaces/{namespace}/services/{service}/instances/{name}/checks/{check}/{result}",
                 at: "/v1/namespaces/a/services/web/instances/i1/checks/beat/pass", write),
+            // Secrets in a: values need read-value, which viewers lack.
+            Cell("GET /v1/namespaces/{namespace}/secrets", at: "/v1/namespaces/a/secrets", read),
+            Cell("PUT /v1/namespaces/{namespace}/secrets/{name}", at: "/v1/namespaces/a/secrets/s", body: #"{"value":"m2"}"#, write),
+            Cell("GET /v1/namespaces/{namespace}/secrets/{name}", at: "/v1/namespaces/a/secrets/s", expect(200, [.viewer: 403, .other: 404])),
+            Cell("DELETE /v1/namespaces/{namespace}/secrets/{name}", at: "/v1/namespaces/a/secrets/s", write),
+            Cell("GET /v1/namespaces/{namespace}/secrets/{name}/versions", at: "/v1/namespaces/a/secrets/s/versions", read),
+            Cell("POST /v1/namespaces/{namespace}/secrets/{name}/undelete", at: "/v1/namespaces/a/secrets/s/undelete", body: #"{"versions":[1]}"#, write),
+            Cell("POST /v1/namespaces/{namespace}/secrets/{name}/destroy", at: "/v1/namespaces/a/secrets/s/destroy", body: #"{"versions":[1]}"#, write),
+            // The master key: cluster-admins only.
+            Cell("GET /v1/admin/master-key", adminOnly(200)),
+            Cell("POST /v1/admin/master-key/rotate", adminOnly(202)),
         ]
     }()
 
@@ -208,6 +219,8 @@ struct AuthorizationMatrixTests {
             (.put, "/v1/users/target", #"{"name":"target"}"#),
             (.put, "/v1/namespaces/a/services/web", service),
             (.put, "/v1/namespaces/a/services/web/instances/i1", instance),
+            (.delete, "/v1/namespaces/a/secrets/s?destroy=true", nil),
+            (.put, "/v1/namespaces/a/secrets/s", #"{"value":"m"}"#),
             (.delete, "/v1/namespaces/a/services/fresh-svc", nil),
             (.delete, "/v1/namespaces/a/widgets/fresh", nil),
             (.delete, "/v1/things/new-thing", nil),

@@ -57,6 +57,12 @@ public actor TestPostgres {
         try await shared.createDatabase()
     }
 
+    /// The shared server's data directory (started first if need be), for tests that scan what
+    /// PostgreSQL keeps on disk.
+    public static func dataDirectory() async throws -> URL {
+        try await shared.server().dataDirectory
+    }
+
     /// Runs SQL in the database of `url` with `psql`, stopping at the first error.
     public static func execute(_ sql: String, in url: String) async throws {
         let server = try await shared.server()
