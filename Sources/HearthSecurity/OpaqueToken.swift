@@ -7,6 +7,7 @@ import HearthCore
 /// - Refresh tokens: `hth_rt_<secret>`.
 /// - API keys: `hth_<keyid>_<secret>`, where the key id is 12 lowercase hex characters that users
 ///   see as the key's visible prefix (in lists, audit entries, leaked-key reports).
+/// - Scoped key-value tokens: `hkv_<tokenid>_<secret>`, shaped like API keys.
 ///
 /// The secret is 32 random bytes in unpadded base64url (43 characters). Only ``digest`` (SHA-256,
 /// lowercase hex) is stored; a presented token is checked with ``matches(digest:)``, in constant
@@ -18,6 +19,8 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
         case refreshToken
         /// An API key, with its public key id.
         case apiKey(keyID: String)
+        /// A key-value token, limited to a prefix of one namespace, with its public id.
+        case kvToken(tokenID: String)
     }
 
     /// What this token is for.
@@ -26,6 +29,7 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
     public let value: String
 
     static let prefix = "hth_"
+    static let kvPrefix = "hkv_"
     static let refreshMarker = "rt"
     static let keyIDLength = 12
     static let secretLength = 43
@@ -37,11 +41,21 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
 
     /// A new API key with a new random key id.
     public static func newAPIKey() -> OpaqueToken {
-        let keyID = SecureRandom.bytes(keyIDLength / 2).map { byte in
+        let keyID = newKeyID()
+        return OpaqueToken(kind: .apiKey(keyID: keyID), value: prefix + keyID + "_" + newSecret())
+    }
+
+    /// A new key-value token with a new random id.
+    public static func newKVToken() -> OpaqueToken {
+        let tokenID = newKeyID()
+        return OpaqueToken(kind: .kvToken(tokenID: tokenID), value: kvPrefix + tokenID + "_" + newSecret())
+    }
+
+    private static func newKeyID() -> String {
+        SecureRandom.bytes(keyIDLength / 2).map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex
         }.joined()
-        return OpaqueToken(kind: .apiKey(keyID: keyID), value: prefix + keyID + "_" + newSecret())
     }
 
     /// A token presented by a client, checked for the right shape (not yet against any digest).
@@ -53,19 +67,20 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
         guard
             utf8.count == Self.prefix.utf8.count + Self.keyIDLength + 1 + Self.secretLength
                 || utf8.count == Self.prefix.utf8.count + Self.refreshMarker.utf8.count + 1 + Self.secretLength,
-            text.hasPrefix(Self.prefix)
+            text.hasPrefix(Self.prefix) || text.hasPrefix(Self.kvPrefix)
         else { throw malformed }
+        let scoped = text.hasPrefix(Self.kvPrefix)
         let rest = text.dropFirst(Self.prefix.count)
         let kind: Kind
         let secret: Substring
-        if rest.hasPrefix(Self.refreshMarker + "_"), rest.count == Self.refreshMarker.count + 1 + Self.secretLength {
+        if !scoped, rest.hasPrefix(Self.refreshMarker + "_"), rest.count == Self.refreshMarker.count + 1 + Self.secretLength {
             kind = .refreshToken
             secret = rest.dropFirst(Self.refreshMarker.count + 1)
         } else {
             let keyID = rest.prefix(Self.keyIDLength)
             let afterID = rest.dropFirst(Self.keyIDLength)
             guard Self.isValidKeyID(keyID), afterID.first == "_", afterID.count == 1 + Self.secretLength else { throw malformed }
-            kind = .apiKey(keyID: String(keyID))
+            kind = scoped ? .kvToken(tokenID: String(keyID)) : .apiKey(keyID: String(keyID))
             secret = afterID.dropFirst()
         }
         guard let bytes = UnpaddedBase64.decode(secret, alphabet: .url), bytes.count == 32 else { throw malformed }
@@ -80,6 +95,12 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
     /// The key id of an API key (its visible prefix), nil for a refresh token.
     public var keyID: String? {
         if case .apiKey(let keyID) = kind { return keyID }
+        return nil
+    }
+
+    /// The id of a key-value token, nil for other tokens.
+    public var kvTokenID: String? {
+        if case .kvToken(let tokenID) = kind { return tokenID }
         return nil
     }
 
@@ -104,6 +125,7 @@ public struct OpaqueToken: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .refreshToken: Self.prefix + Self.refreshMarker + "_…"
         case .apiKey(let keyID): Self.prefix + keyID + "_…"
+        case .kvToken(let tokenID): Self.kvPrefix + tokenID + "_…"
         }
     }
 

@@ -19,7 +19,8 @@ public final class APIRouter {
     }
 
     func add(
-        _ method: HTTPRequest.Method, _ path: String, permission: RoutePermission, resourceType: String? = nil, summary: String,
+        _ method: HTTPRequest.Method, _ path: String, routerPath: String? = nil, permission: RoutePermission, resourceType: String? = nil,
+        summary: String,
         handler: @escaping @Sendable (Request, HearthRequestContext) async throws -> Response
     ) {
         let route = APIRoute(method: method, path: path, permission: permission, summary: summary, resourceType: resourceType)
@@ -27,7 +28,7 @@ public final class APIRouter {
         routes.append(route)
         let requestGuard = self.requestGuard
         let audit = self.audit
-        router.on(RouterPath(path), method: method) { request, context in
+        router.on(RouterPath(routerPath ?? path), method: method) { request, context in
             context.access = try await requestGuard.check(permission, route: route, request: request, context: context)
             guard route.isMutating else { return try await handler(request, context) }
             let note = AuditNote()

@@ -57,6 +57,12 @@ public struct HearthRequestContext: RequestContext {
         return remoteAddress.ipAddress ?? "unknown"
     }
 
+    /// The scope of a key-value token, when the caller presented one.
+    var kvScope: KVTokenScope? {
+        if case .authenticated(let caller) = identity { return caller.kvScope }
+        return nil
+    }
+
     /// The authenticated principal, or anonymous.
     var principal: Principal {
         if case .authenticated(let caller) = identity { return caller.principal }
@@ -79,6 +85,7 @@ final class Caller: Sendable {
     enum Method: String, Sendable, Codable {
         case accessToken = "access-token"
         case apiKey = "api-key"
+        case kvToken = "kv-token"
     }
 
     let principal: Principal
@@ -87,12 +94,16 @@ final class Caller: Sendable {
     let credentialID: String
     /// When the access token expires (nil for API keys).
     let expiresAt: String?
+    /// For a key-value token: the only keys it may touch. The principal is the token's maker,
+    /// whose roles must still allow each request.
+    let kvScope: KVTokenScope?
 
-    init(principal: Principal, method: Method, credentialID: String, expiresAt: String?) {
+    init(principal: Principal, method: Method, credentialID: String, expiresAt: String?, kvScope: KVTokenScope? = nil) {
         self.principal = principal
         self.method = method
         self.credentialID = credentialID
         self.expiresAt = expiresAt
+        self.kvScope = kvScope
     }
 }
 

@@ -34,6 +34,9 @@ public struct HearthServer: Sendable {
     let catalog: RegistryView
     let dnsCatalog: DNSCatalog
     let healthChecker: HealthChecker?
+    /// Blocking reads of the key-value store, and its scoped tokens.
+    let kvWaiters: KVWaiters
+    let kvTokens: KVTokens
     let clusterDomain: DNSName
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
@@ -82,6 +85,8 @@ public struct HearthServer: Sendable {
             throw HearthError(.badRequest, "--dns-domain: '\(configuration.dnsDomain)' is not a domain name: \(error.message)")
         }
         catalog = RegistryView(store: store, logger: logger)
+        kvWaiters = KVWaiters(store: store, logger: logger)
+        kvTokens = KVTokens(store: store, identity: identityService, cacheTTL: configuration.credentialCacheTTL)
         let listenAddress = configuration.dnsListen.flatMap { IPAddressBytes.parse($0.host) }.flatMap { $0.allSatisfy { $0 == 0 } ? nil : $0 }
         dnsCatalog = DNSCatalog(
             view: catalog,
@@ -116,7 +121,7 @@ public struct HearthServer: Sendable {
             audit = AuditTrail(store: nil)
             requestGuard = OpenAccessGuard()
         } else {
-            router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory))
+            router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory, kvTokens: kvTokens))
             audit = AuditTrail(store: store)
             requestGuard = PolicyGuard(directory: directory, store: store, registry: registry, audit: audit)
         }
@@ -144,6 +149,9 @@ public struct HearthServer: Sendable {
             .register(on: api)
         IdentityRoutes(identity: identityService, directory: directory, store: store, maxBodyBytes: configuration.maxBodyBytes)
             .register(on: api)
+        KVRoutes(store: store, waiters: kvWaiters, audit: audit, maxValueBytes: configuration.kvMaxValueBytes, maxBodyBytes: configuration.maxBodyBytes)
+            .register(on: api)
+        KVTokenRoutes(tokens: kvTokens, directory: directory, maxBodyBytes: configuration.maxBodyBytes).register(on: api)
         SecretRoutes(store: store, keys: masterKeys, audit: audit, maxVersions: configuration.secretVersions).register(on: api)
         MasterKeyRoutes(keys: masterKeys, store: store).register(on: api)
         return (router, api.routes)
@@ -167,7 +175,7 @@ public struct HearthServer: Sendable {
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
-            services: [store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys] + (healthChecker.map { [$0] } ?? [])
+            services: [store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys, kvWaiters, KVExpiry(store: store, logger: logger)] + (healthChecker.map { [$0] } ?? [])
                 + (try makeDNSServer().map { [$0] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

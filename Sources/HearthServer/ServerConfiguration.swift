@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable {
     public var dnsThreads: Int = 0
     /// Run the health checks of registered instances (one replica at a time runs them).
     public var healthChecks: Bool = true
+    /// The largest value a key-value key may hold.
+    public var kvMaxValueBytes: Int = 512 * 1024
 
     public init(
         host: String = "127.0.0.1", port: Int = 7443, dataDirectory: String, databaseURL: String? = nil, tlsNames: [String] = [],

@@ -2,22 +2,38 @@ import HearthCore
 import Logging
 import Metrics
 
-/// Fans committed changes out to watchers, in revision order, without gaps.
+/// Something a ``Feed`` carries: an entry of a change log, at its revision.
+public protocol FeedEvent: Sendable {
+    var revision: Int64 { get }
+}
+
+extension ChangeEvent: FeedEvent {}
+
+/// The feed of resource changes.
+public typealias ChangeFeed = Feed<ChangeEvent>
+
+/// Fans committed changes out to watchers, in revision order, without gaps. The store keeps two:
+/// resource changes (``ChangeEvent``) and key-value changes (``KVEvent``), each over its own
+/// change log and revisions.
 ///
 /// Local commits arrive through ``committed(_:)``; when they do not follow on from the last
 /// published revision (another replica wrote in between), or when another replica announces a
 /// commit, the feed reads the change log from its last revision instead. The log is the source
 /// of truth; the in-memory fan-out is only a fast path.
-public actor ChangeFeed {
+public actor Feed<Event: FeedEvent> {
     private var lastRevision: Int64
-    private var subscribers: [Int: WatchSubscription] = [:]
+    private var subscribers: [Int: FeedSubscription<Event>] = [:]
     private var nextID = 0
-    private let readLog: @Sendable (Int64) async throws -> [ChangeEvent]
+    private let readLog: @Sendable (Int64) async throws -> [Event]
     private let bufferLimit: Int
     private let logger: Logger
-    private let openWatches = Gauge(label: "hearth_open_watches")
+    private let openWatches: Gauge
 
-    init(startRevision: Int64, bufferLimit: Int, logger: Logger, readLog: @escaping @Sendable (Int64) async throws -> [ChangeEvent]) {
+    init(
+        name: String, startRevision: Int64, bufferLimit: Int, logger: Logger,
+        readLog: @escaping @Sendable (Int64) async throws -> [Event]
+    ) {
+        openWatches = Gauge(label: "hearth_open_watches", dimensions: [("feed", name)])
         lastRevision = startRevision
         self.bufferLimit = bufferLimit
         self.logger = logger
@@ -29,15 +45,15 @@ public actor ChangeFeed {
 
     public var subscriberCount: Int { subscribers.count }
 
-    public func subscribe() -> WatchSubscription {
+    public func subscribe() -> FeedSubscription<Event> {
         nextID += 1
-        let subscription = WatchSubscription(id: nextID, limit: bufferLimit)
+        let subscription = FeedSubscription<Event>(id: nextID, limit: bufferLimit)
         subscribers[subscription.id] = subscription
         openWatches.record(subscribers.count)
         return subscription
     }
 
-    public func unsubscribe(_ subscription: WatchSubscription) {
+    public func unsubscribe(_ subscription: FeedSubscription<Event>) {
         subscription.continuation.finish()
         subscribers[subscription.id] = nil
         openWatches.record(subscribers.count)
@@ -48,7 +64,7 @@ public actor ChangeFeed {
     }
 
     /// Publishes this replica's own commit.
-    func committed(_ events: [ChangeEvent]) async {
+    func committed(_ events: [Event]) async {
         guard let first = events.first else { return }
         if first.revision == lastRevision + 1 {
             publish(events)
@@ -85,7 +101,7 @@ public actor ChangeFeed {
         openWatches.record(0)
     }
 
-    private func publish(_ events: [ChangeEvent]) {
+    private func publish(_ events: [Event]) {
         for event in events where event.revision > lastRevision {
             lastRevision = event.revision
             for subscriber in subscribers.values where !subscriber.deliver(.change(event)) {
@@ -94,7 +110,7 @@ public actor ChangeFeed {
         }
     }
 
-    private func drop(_ subscriber: WatchSubscription) {
+    private func drop(_ subscriber: FeedSubscription<Event>) {
         if subscriber.overflowed {
             logger.info("ended a watch that fell \(bufferLimit) events behind", metadata: ["watch": "\(subscriber.id)"])
         }

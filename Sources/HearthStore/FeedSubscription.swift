@@ -1,14 +1,17 @@
 import HearthCore
 import Synchronization
 
-/// One subscriber of the ``ChangeFeed``: a bounded buffer of committed changes.
+/// A subscriber of the resource change feed.
+public typealias WatchSubscription = FeedSubscription<ChangeEvent>
+
+/// One subscriber of a ``Feed``: a bounded buffer of committed changes.
 ///
 /// If the subscriber falls `limit` events behind, the feed ends its stream and sets
 /// ``overflowed``; the watcher then tells its client to resume from the last revision it got,
 /// which the change log serves. A slow reader therefore costs at most `limit` buffered events.
-public final class WatchSubscription: Sendable {
+public final class FeedSubscription<Event: FeedEvent>: Sendable {
     public enum Item: Sendable {
-        case change(ChangeEvent)
+        case change(Event)
         case heartbeat
     }
 

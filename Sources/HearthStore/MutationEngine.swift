@@ -121,8 +121,10 @@ struct MutationEngine: Sendable {
             try await tx.remove(k, change: event, encoded: try ResourceCodec.encode(resource), atMillis: Self.nowMillis())
             events.append(event)
             deleted.append(resource)
-            // A namespace's data outside the resources table (its secrets) goes with it.
+            // A namespace's data planes go with it, so a namespace made later under the same name
+            // starts empty.
             if k.type == BuiltinTypes.namespaceTypeName {
+                try await tx.kvPurge(namespace: k.name)
                 try await tx.purgeNamespaceData(k.name)
             }
         }

@@ -56,6 +56,11 @@ final class SQLiteConnection: @unchecked Sendable {
             case .null: rc = sqlite3_bind_null(statement, position)
             case .int(let i): rc = sqlite3_bind_int64(statement, position, i)
             case .text(let s): rc = sqlite3_bind_text(statement, position, s, -1, SQLITE_TRANSIENT_PTR)
+            case .blob(let bytes):
+                // An empty value is still a blob, not NULL.
+                rc = bytes.withUnsafeBytes { raw in
+                    sqlite3_bind_blob(statement, position, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), SQLITE_TRANSIENT_PTR)
+                }
             }
             guard rc == SQLITE_OK else { throw lastError(sql) }
         }
@@ -98,6 +103,7 @@ enum SQLiteValue {
     case null
     case int(Int64)
     case text(String)
+    case blob([UInt8])
 }
 
 /// The current row of a stepping statement; valid only inside the row callback.
@@ -114,6 +120,11 @@ struct SQLiteRow {
     func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
         guard let pointer = sqlite3_column_blob(statement, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
+    /// A copy of a blob column.
+    func blob(_ column: Int32) -> [UInt8] {
+        Array(bytes(column))
     }
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }

@@ -16,6 +16,8 @@ public final class Store: Service {
     public let configuration: StoreConfiguration
     public let registry: TypeRegistry
     public let feed: ChangeFeed
+    /// The key-value store's changes.
+    public let kvFeed: Feed<KVEvent>
     let backend: any StoreBackend
     private let engine: MutationEngine
     private let logger: Logger
@@ -42,8 +44,11 @@ public final class Store: Service {
         engine = MutationEngine(registry: registry)
         (wakeStream, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let backend = self.backend
-        feed = ChangeFeed(startRevision: 0, bufferLimit: configuration.watchBufferLimit, logger: logger) { after in
+        feed = ChangeFeed(name: "resources", startRevision: 0, bufferLimit: configuration.watchBufferLimit, logger: logger) { after in
             try await backend.changes(after: after, limit: 500)
+        }
+        kvFeed = Feed(name: "kv", startRevision: 0, bufferLimit: configuration.watchBufferLimit, logger: logger) { after in
+            try await backend.kvChanges(after: after, limit: 500)
         }
         var timers: [String: Metrics.Timer] = [:]
         for op in ["get", "list", "write", "changes"] {
@@ -58,7 +63,13 @@ public final class Store: Service {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let feed = self.feed
-                group.addTask { try await self.backend.run(remoteChange: { await feed.catchUp() }) }
+                let kvFeed = self.kvFeed
+                group.addTask {
+                    try await self.backend.run(remoteChange: {
+                        await feed.catchUp()
+                        await kvFeed.catchUp()
+                    })
+                }
                 group.addTask { try await self.serve() }
                 // serve() returns at shutdown; the backend's connections close after it.
                 try await group.next()
@@ -86,6 +97,7 @@ public final class Store: Service {
         let clusterID = try await backend.migrate(newClusterID: UUID().uuidString.lowercased())
         let revisions = try await backend.revisions()
         await feed.reset(to: revisions.current)
+        await kvFeed.reset(to: try await backend.kvRevisions().current)
         let waiters = readyWaiters.withLock { w -> [CheckedContinuation<Void, any Error>] in
             state.withLock {
                 $0.ready = true
@@ -105,6 +117,7 @@ public final class Store: Service {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: self.configuration.heartbeatInterval)
                     await self.feed.heartbeat()
+                    await self.kvFeed.heartbeat()
                 }
             }
             group.addTask {
@@ -129,6 +142,7 @@ public final class Store: Service {
         await writing
         executor.shutdown()
         await feed.finishAll()
+        await kvFeed.finishAll()
         logger.info("store stopped")
     }
 
@@ -283,10 +297,13 @@ public final class Store: Service {
     @discardableResult
     public func compact(retention: Duration? = nil) async throws -> Int64 {
         let cutoff = MutationEngine.nowMillis() - Int64((retention ?? configuration.changeRetention).secondsDouble * 1000)
-        return try await submit { transaction, _, _ in try await transaction.compactChanges(olderThanMillis: cutoff) }
+        return try await submit { transaction, _, _ in
+            _ = try await transaction.compactKVChanges(olderThanMillis: cutoff)
+            return try await transaction.compactChanges(olderThanMillis: cutoff)
+        }
     }
 
-    private func submit<T: Sendable>(
+    func submit<T: Sendable>(
         writesResources: Bool = false, audit: AuditEntry? = nil, keys: [ResourceKey] = [],
         _ body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> T
     ) async throws -> T {
@@ -329,6 +346,7 @@ public final class Store: Service {
     private func commit(_ batch: [PendingWrite]) async {
         var results: [Result<any Sendable, any Error>] = []
         var events: [ChangeEvent] = []
+        var kvEvents: [KVEvent] = []
         do {
             try await backend.withWriteTransaction { transaction in
                 let revisions = RevisionAllocator(transaction: transaction)
@@ -363,6 +381,10 @@ public final class Store: Service {
                 if revisions.dirty, let revision = revisions.current {
                     try await transaction.setRevision(revision)
                 }
+                if revisions.kvDirty, let revision = revisions.kvCurrent {
+                    try await transaction.setKVRevision(revision)
+                }
+                kvEvents = revisions.kvEvents
             }
         } catch {
             // A storage failure: nothing of the batch was committed.
@@ -372,7 +394,12 @@ public final class Store: Service {
         }
         if !events.isEmpty {
             await feed.committed(events)
-            await backend.announce(revision: events.last!.revision)
+        }
+        if !kvEvents.isEmpty {
+            await kvFeed.committed(kvEvents)
+        }
+        if let revision = events.last?.revision ?? kvEvents.last?.revision {
+            await backend.announce(revision: revision)
         }
         for (write, result) in zip(batch, results) {
             write.continuation.resume(with: result)
@@ -380,7 +407,7 @@ public final class Store: Service {
     }
 
 
-    private func timed<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
+    func timed<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now
         defer { storeTimers[op]?.recordNanoseconds(Int64((ContinuousClock.now - start).secondsDouble * 1e9)) }
         do {

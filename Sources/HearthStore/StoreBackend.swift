@@ -38,4 +38,12 @@ protocol StoreBackend: Sendable {
     /// How many stored values each master key id seals.
     func secretKeyUsage() async throws -> [String: Int]
 
+    // Key-value store.
+    func kvGet(namespace: String, key: String) async throws -> KVEntry?
+    /// Keys under `prefix` in key order, after `after`; values only when `values`.
+    func kvScan(namespace: String, prefix: String, after: String?, limit: Int, values: Bool) async throws -> [KVEntry]
+    func kvChanges(after revision: Int64, limit: Int) async throws -> [KVEvent]
+    func kvRevisions() async throws -> (current: Int64, compacted: Int64)
+    /// The revision of the last logged change to the key (or under the prefix); 0 if none is logged.
+    func kvLastChange(namespace: String, key: String, prefix: Bool) async throws -> Int64
 }

@@ -33,6 +33,24 @@ protocol StoreTransaction: AnyObject {
     /// Deletes audit entries older than the cutoff; returns how many.
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int
 
+    // Key-value store.
+    /// The KV revision, locked against other writers until the transaction ends.
+    func lockKVRevision() async throws -> Int64
+    func setKVRevision(_ revision: Int64) async throws
+    /// The entry, locked until the transaction ends.
+    func kvFetch(namespace: String, key: String) async throws -> KVEntry?
+    /// The entries under `prefix` (without values), locked.
+    func kvKeys(namespace: String, prefix: String) async throws -> [KVEntry]
+    func kvPut(_ entry: KVEntry) async throws
+    func kvDelete(namespace: String, key: String) async throws
+    func kvLog(_ event: KVEvent, atMillis: Int64) async throws
+    /// Entries whose TTL has run out at `now` (without values), oldest expiry first.
+    func kvExpired(atMillis now: Int64, limit: Int) async throws -> [KVEntry]
+    /// Deletes every key of a namespace (the namespace is being deleted).
+    func kvPurge(namespace: String) async throws
+    /// Deletes KV change-log entries older than the cutoff; returns the new compacted KV revision.
+    func compactKVChanges(olderThanMillis cutoff: Int64) async throws -> Int64
+
     /// Deletes what a namespace holds outside the resources table (its secrets; its keys), in the
     /// transaction that deletes the namespace.
     func purgeNamespaceData(_ namespace: String) async throws

@@ -10,6 +10,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HearthRequestContext
     let identity: IdentityService
     let directory: AccessDirectory
+    let kvTokens: KVTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
@@ -34,7 +35,19 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
             let caller: Caller
             let validUntil: Double
-            if credential.hasPrefix("hth_") {
+            if credential.hasPrefix("hkv_") {
+                let record = try await kvTokens.authenticate(credential)
+                guard let principal = directory.principal(forSubject: record.createdBy, sessionID: nil) else {
+                    return .failed(HearthError(.unauthorized, "the account that made this KV token is disabled or no longer exists"))
+                }
+                let scope = KVTokenScope(
+                    tokenID: record.id, namespace: record.namespace, prefix: record.prefix, read: record.verbs.contains("read"),
+                    write: record.verbs.contains("write"))
+                caller = Caller(principal: principal, method: .kvToken, credentialID: record.id, expiresAt: record.expiresAt, kvScope: scope)
+                validUntil = min(
+                    Timestamp.date(from: record.expiresAt)?.timeIntervalSince1970 ?? 0,
+                    Date().timeIntervalSince1970 + identity.configuration.credentialCacheTTL.secondsDouble)
+            } else if credential.hasPrefix("hth_") {
                 let (subject, keyID) = try await identity.authenticateAPIKey(credential)
                 guard let principal = directory.principal(forSubject: subject, sessionID: nil) else {
                     return .failed(HearthError(.unauthorized, "the API key's account is disabled or no longer exists"))

@@ -76,6 +76,13 @@ final class IdentityService: Service, Sendable {
         }
     }
 
+    /// Drops the cached callers of a credential (a session, an API key, a KV token) on revocation.
+    func forgetCachedCallers(credentialID: String) {
+        caches.withLock { caches in
+            caches.callers = caches.callers.filter { $0.value.caller.credentialID != credentialID }
+        }
+    }
+
     static let maxCacheEntries = 50_000
     let caches = Mutex(Caches())
 

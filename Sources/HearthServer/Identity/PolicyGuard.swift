@@ -35,6 +35,9 @@ struct PolicyGuard: RequestGuard {
             await audit.denied(context: context, verb: route.action, resource: route.area, namespace: nil, name: nil, error: error)
             throw error
         }
+        if case .authenticated(let caller) = context.identity, let scope = caller.kvScope {
+            try await checkTokenRoute(scope, permission: permission, route: route, context: context)
+        }
         switch permission {
         case .anonymous, .authenticated:
             return RequestAccess(note: "authenticated")
@@ -49,6 +52,24 @@ struct PolicyGuard: RequestGuard {
             return try await checkResource(target, principal: principal, context: context)
         case .namespaced(let verb, let area):
             return try await checkNamespaced(verb: verb, area: area, principal: principal, context: context)
+        }
+    }
+
+    /// A key-value token reaches the key-value routes and its own renewal, nothing else. (Its keys
+    /// are checked by the handlers, which parse them; its maker's roles by the checks that follow.)
+    private func checkTokenRoute(_ scope: KVTokenScope, permission: RoutePermission, route: APIRoute, context: HearthRequestContext) async throws {
+        switch permission {
+        case .namespaced(_, let area) where area == KVRoutes.area:
+            return
+        case .namespaced(Verbs.update, let area)
+        where area == KVTokenRoutes.area && route.path.hasSuffix("/renew") && context.parameters.get("name") == scope.tokenID:
+            return
+        default:
+            let error = HearthError(.forbidden, "a KV token may only read or write keys (\(scope)), not call \(route)")
+            await audit.denied(
+                context: context, verb: route.action, resource: route.area, namespace: context.parameters.get("namespace"), name: nil,
+                error: error)
+            throw error
         }
     }
 

@@ -14,11 +14,6 @@ struct RegistryRoutes: Sendable {
     let audit: AuditTrail
     let maxBodyBytes: Int
 
-    static let indexHeader = HTTPField.Name("X-Hearth-Index")!
-    /// The longest a blocking query may wait, and the wait when `index` comes without `wait`.
-    static let maxWait = Duration.seconds(600)
-    static let defaultWait = Duration.seconds(300)
-
     func register(on api: APIRouter) {
         let instances = RegistryTypes.instancesTypeName
         let base = "/v1/namespaces/{namespace}/services/{service}/instances"
@@ -65,17 +60,7 @@ struct RegistryRoutes: Sendable {
         let query = request.uri.queryParameters
         let healthyOnly = try Self.flag(query["healthy"].map(String.init), name: "healthy")
         let tag = query["tag"].map(String.init)
-        let index = try query["index"].map { text -> Int64 in
-            guard let index = Int64(text), index >= 0 else { throw HearthError(.badRequest, "index must be a non-negative integer") }
-            return index
-        }
-        let wait = try query["wait"].map { text -> Duration in
-            guard let wait = Duration.parse(String(text)) else {
-                throw HearthError(.badRequest, "wait must be a duration such as 30s or 5m")
-            }
-            guard wait <= Self.maxWait else { throw HearthError(.badRequest, "wait may be at most 10m") }
-            return wait
-        }
+        let blocking = try BlockingQuery(request)
         if context.access?.publicOnly == true {
             if !resources.directory.canSeeNamespace(context.principal, namespace) {
                 throw HearthError(.notFound, "namespace '\(namespace)' not found")
@@ -83,8 +68,8 @@ struct RegistryRoutes: Sendable {
             throw HearthError(.forbidden, "\(context.principal) may not list instances in namespace '\(namespace)'")
         }
         if !catalog.isLoaded { throw HearthError(.unavailable, "the registry is loading; retry in a moment") }
-        if let index {
-            await catalog.wait(service: (namespace, service), after: index, timeout: wait ?? Self.defaultWait)
+        if let index = blocking.index {
+            await catalog.wait(service: (namespace, service), after: index, timeout: blocking.timeout)
         }
         let (serviceResource, instances, modifyIndex) = catalog.service(namespace: namespace, name: service)
         guard let serviceResource else {
@@ -100,7 +85,7 @@ struct RegistryRoutes: Sendable {
             if let tag, !(spec.tags ?? []).contains(tag) { continue }
             answer.instances.append(DiscoveredInstance(resource, spec: spec, service: serviceSpec, health: health))
         }
-        return try JSONResponse.make(answer, headers: [Self.indexHeader: String(answer.index)])
+        return try JSONResponse.make(answer, headers: [BlockingQuery.indexHeader: String(answer.index)])
     }
 
     private func getInstance(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
