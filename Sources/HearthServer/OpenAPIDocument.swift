@@ -4636,6 +4636,792 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/namespaces/{namespace}/kv": {
+      "get": {
+        "operationId": "listKV",
+        "summary": "List the namespace's keys (?keys) or entries (?recurse); blocking with ?index=N&wait=30s; ?watch=true streams changes",
+        "description": "Verb list on kv.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "keys",
+            "in": "query",
+            "required": false,
+            "description": "Treat the key as a prefix and list the keys under it",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "recurse",
+            "in": "query",
+            "required": false,
+            "description": "Treat the key as a prefix and list the entries under it, values in base64",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "index",
+            "in": "query",
+            "required": false,
+            "description": "Blocking read: answer at once if the key (or prefix) changed after this index, else hold until it changes or the wait ends",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "wait",
+            "in": "query",
+            "required": false,
+            "description": "How long a blocking read may hold (default 5m, at most 10m); without index, a read of a missing key holds until it appears",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Listing: at most this many keys (1-10000)",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Listing: keys after this one (paging)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "watch",
+            "in": "query",
+            "required": false,
+            "description": "Stream changes as Server-Sent Events (the key; with recurse, the prefix)",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "revision",
+            "in": "query",
+            "required": false,
+            "description": "Watch: start after this KV revision (410 if compacted)",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The raw value (application/octet-stream); JSON metadata with ?meta; a JSON array of keys with ?keys; of entries with ?recurse; an event stream with ?watch",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The KV index of what was read or written: pass it back as ?index= to block until it changes",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/KVEntry"
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/KVEntry"
+                      }
+                    }
+                  ]
+                }
+              },
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "410": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/kv/{key}": {
+      "get": {
+        "operationId": "readKV",
+        "summary": "Read a key's raw value; ?meta, ?keys, ?recurse, blocking ?index=N&wait=30s, ?watch=true",
+        "description": "Verb get on kv. A missing key answers 404 (problem+json) with X-Hearth-Index. A KV token may read only under its prefix.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The key: a path of segments separated by '/', each of letters, digits and -._~!$&'()*+,;=:@ (at most 512 bytes; no empty, '.' or '..' segment). For listings, a prefix (may end with '/').",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "meta",
+            "in": "query",
+            "required": false,
+            "description": "Answer the key's metadata (JSON) instead of its value",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "keys",
+            "in": "query",
+            "required": false,
+            "description": "Treat the key as a prefix and list the keys under it",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "recurse",
+            "in": "query",
+            "required": false,
+            "description": "Treat the key as a prefix and list the entries under it, values in base64",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "index",
+            "in": "query",
+            "required": false,
+            "description": "Blocking read: answer at once if the key (or prefix) changed after this index, else hold until it changes or the wait ends",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "wait",
+            "in": "query",
+            "required": false,
+            "description": "How long a blocking read may hold (default 5m, at most 10m); without index, a read of a missing key holds until it appears",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Listing: at most this many keys (1-10000)",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Listing: keys after this one (paging)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "watch",
+            "in": "query",
+            "required": false,
+            "description": "Stream changes as Server-Sent Events (the key; with recurse, the prefix)",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "revision",
+            "in": "query",
+            "required": false,
+            "description": "Watch: start after this KV revision (410 if compacted)",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The raw value (application/octet-stream); JSON metadata with ?meta; a JSON array of keys with ?keys; of entries with ?recurse; an event stream with ?watch",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The KV index of what was read or written: pass it back as ?index= to block until it changes",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/KVEntry"
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/KVEntry"
+                      }
+                    }
+                  ]
+                }
+              },
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "410": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "put": {
+        "operationId": "writeKV",
+        "summary": "Store the request body as the key's value",
+        "description": "Verb update on kv. The body is raw bytes of any type, at most --kv-max-value-bytes (512 KiB). ?cas=N writes only if the key is at version N (0: only if absent), else 409. ?ttl=30s: the key expires (is deleted, and its watchers hear it) that long after the write. Answered after the write is durable.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The key: a path of segments separated by '/', each of letters, digits and -._~!$&'()*+,;=:@ (at most 512 bytes; no empty, '.' or '..' segment). For listings, a prefix (may end with '/').",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "cas",
+            "in": "query",
+            "required": false,
+            "description": "Compare-and-set on the key's version (0: create only)",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "ttl",
+            "in": "query",
+            "required": false,
+            "description": "Time to live, e.g. 30s or 10m",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The key's new metadata",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The KV index of what was read or written: pass it back as ?index= to block until it changes",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KVEntry"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteKV",
+        "summary": "Delete a key (?cas=N), or every key under it with ?recurse",
+        "description": "Verb delete on kv. Deleting a missing key is not an error (deleted: 0).",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The key: a path of segments separated by '/', each of letters, digits and -._~!$&'()*+,;=:@ (at most 512 bytes; no empty, '.' or '..' segment). For listings, a prefix (may end with '/').",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "cas",
+            "in": "query",
+            "required": false,
+            "description": "Delete only if the key is at this version",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "recurse",
+            "in": "query",
+            "required": false,
+            "description": "Delete every key under the prefix",
+            "schema": {
+              "type": "boolean"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "How many keys were deleted",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The KV index of what was read or written: pass it back as ?index= to block until it changes",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "deleted"
+                  ],
+                  "properties": {
+                    "deleted": {
+                      "type": "integer"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/kv-txn": {
+      "post": {
+        "operationId": "kvTransaction",
+        "summary": "Apply several puts, deletes, checks and gets atomically: all or none",
+        "description": "Verb update on kv. Every condition (cas, check) is tested before anything is written; a failed one answers 409 naming the operation, and nothing is written. At most 128 operations.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KVTransaction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The results, in order",
+            "headers": {
+              "X-Hearth-Index": {
+                "description": "The KV index of what was read or written: pass it back as ?index= to block until it changes",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KVTransactionResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/kv-tokens": {
+      "get": {
+        "operationId": "listKVTokens",
+        "summary": "List the namespace's live KV tokens (never the tokens themselves)",
+        "description": "Verb list on kv-tokens.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The tokens",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/KVToken"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createKVToken",
+        "summary": "Make a token that may only read and/or write keys under a prefix until it expires (shown once)",
+        "description": "Verb create on kv-tokens, and the maker must itself be allowed what the token does (read: get and list on kv; write: update and delete). The token (hkv_<id>_<secret>) is a bearer token that reaches only the KV routes of this namespace under the prefix, and its own renewal; its maker's roles must still allow each request.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KVTokenRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The token, shown this once",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KVTokenCreated"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/kv-tokens/{name}": {
+      "delete": {
+        "operationId": "revokeKVToken",
+        "summary": "Revoke a KV token",
+        "description": "Verb delete on kv-tokens. Refused at once on this replica, within the credential cache time (5 s) on others.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "The token's id (the 12 hex characters after hkv_)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Revoked"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/kv-tokens/{name}/renew": {
+      "post": {
+        "operationId": "renewKVToken",
+        "summary": "Extend a live KV token by its lifetime (or {ttl}) from now; a token may renew itself",
+        "description": "Verb update on kv-tokens.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "The token's id (the 12 hex characters after hkv_)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "ttl": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The token's record",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KVToken"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -5847,6 +6633,245 @@ enum OpenAPIDocument {
             "items": {
               "$ref": "#/components/schemas/DiscoveredInstance"
             }
+          }
+        }
+      },
+      "KVEntry": {
+        "type": "object",
+        "required": [
+          "key",
+          "version",
+          "createIndex",
+          "modifyIndex",
+          "size"
+        ],
+        "properties": {
+          "key": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer",
+            "description": "1 when created, +1 per write"
+          },
+          "createIndex": {
+            "type": "integer"
+          },
+          "modifyIndex": {
+            "type": "integer"
+          },
+          "size": {
+            "type": "integer"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "value": {
+            "type": "string",
+            "contentEncoding": "base64",
+            "description": "In listings (?recurse) and transaction gets only"
+          }
+        }
+      },
+      "KVTransaction": {
+        "type": "object",
+        "required": [
+          "ops"
+        ],
+        "properties": {
+          "ops": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "op"
+              ],
+              "properties": {
+                "op": {
+                  "type": "string",
+                  "enum": [
+                    "put",
+                    "delete",
+                    "delete-prefix",
+                    "check",
+                    "get"
+                  ]
+                },
+                "key": {
+                  "type": "string"
+                },
+                "prefix": {
+                  "type": "string"
+                },
+                "value": {
+                  "type": "string",
+                  "contentEncoding": "base64"
+                },
+                "text": {
+                  "type": "string",
+                  "description": "The value as UTF-8 text, instead of value"
+                },
+                "cas": {
+                  "type": "integer"
+                },
+                "version": {
+                  "type": "integer",
+                  "description": "check: the version the key must be at (0: absent)"
+                },
+                "ttl": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "KVTransactionResult": {
+        "type": "object",
+        "required": [
+          "index",
+          "results"
+        ],
+        "properties": {
+          "index": {
+            "type": "integer"
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "op"
+              ],
+              "properties": {
+                "op": {
+                  "type": "string"
+                },
+                "entry": {
+                  "$ref": "#/components/schemas/KVEntry"
+                },
+                "deleted": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "KVTokenRequest": {
+        "type": "object",
+        "required": [
+          "prefix",
+          "verbs"
+        ],
+        "properties": {
+          "prefix": {
+            "type": "string",
+            "description": "The key prefix the token may touch ('' for the whole namespace)"
+          },
+          "verbs": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "read",
+                "write"
+              ]
+            }
+          },
+          "ttl": {
+            "type": "string",
+            "description": "Lifetime, 1s to 720h (default 1h)"
+          },
+          "description": {
+            "type": "string"
+          }
+        }
+      },
+      "KVToken": {
+        "type": "object",
+        "required": [
+          "id",
+          "prefixShown",
+          "namespace",
+          "prefix",
+          "verbs",
+          "createdBy",
+          "createdAt",
+          "expiresAt",
+          "ttlSeconds"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "prefixShown": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "prefix": {
+            "type": "string"
+          },
+          "verbs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "description": {
+            "type": "string"
+          },
+          "createdBy": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "ttlSeconds": {
+            "type": "integer"
+          }
+        }
+      },
+      "KVTokenCreated": {
+        "type": "object",
+        "required": [
+          "token",
+          "id",
+          "namespace",
+          "prefix",
+          "verbs",
+          "expiresAt"
+        ],
+        "properties": {
+          "token": {
+            "type": "string",
+            "description": "hkv_<id>_<secret>: use as 'Authorization: Bearer <token>'"
+          },
+          "id": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "prefix": {
+            "type": "string"
+          },
+          "verbs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
           }
         }
       }

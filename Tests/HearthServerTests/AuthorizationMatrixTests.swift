@@ -150,6 +150,18 @@ struct AuthorizationMatrixTests {
             Cell("GET /v1/namespaces/{namespace}/secrets/{name}/versions", at: "/v1/namespaces/a/secrets/s/versions", read),
             Cell("POST /v1/namespaces/{namespace}/secrets/{name}/undelete", at: "/v1/namespaces/a/secrets/s/undelete", body: #"{"versions":[1]}"#, write),
             Cell("POST /v1/namespaces/{namespace}/secrets/{name}/destroy", at: "/v1/namespaces/a/secrets/s/destroy", body: #"{"versions":[1]}"#, write),
+            // The key-value store in a: viewers read, writers write; tokens are made by writers.
+            Cell("GET /v1/namespaces/{namespace}/kv", at: "/v1/namespaces/a/kv?keys", read),
+            Cell("GET /v1/namespaces/{namespace}/kv/{key}", at: "/v1/namespaces/a/kv/k", read),
+            Cell("PUT /v1/namespaces/{namespace}/kv/{key}", at: "/v1/namespaces/a/kv/k", body: "v2", contentType: "text/plain", write),
+            Cell("DELETE /v1/namespaces/{namespace}/kv/{key}", at: "/v1/namespaces/a/kv/k", write),
+            Cell("POST /v1/namespaces/{namespace}/kv-txn", at: "/v1/namespaces/a/kv-txn", body: #"{"ops":[{"op":"put","key":"k","text":"v3"}]}"#, write),
+            Cell("GET /v1/namespaces/{namespace}/kv-tokens", at: "/v1/namespaces/a/kv-tokens", read),
+            Cell("POST /v1/namespaces/{namespace}/kv-tokens", at: "/v1/namespaces/a/kv-tokens", body: #"{"prefix":"p/","verbs":["read"],"ttl":"1m"}"#, expect(201, [.viewer: 403, .other: 404])),
+            Cell("DELETE /v1/namespaces/{namespace}/kv-tokens/{name}", at: "/v1/namespaces/a/kv-tokens/0123456789ab", expect(404, [.viewer: 403, .other: 404])),
+            Cell(
+                "POST /v1/namespaces/{namespace}/kv-tokens/{name}/renew", at: "/v1/namespaces/a/kv-tokens/0123456789ab/renew", body: "{}",
+                expect(404, [.viewer: 403, .other: 404])),
             // The master key: cluster-admins only.
             Cell("GET /v1/admin/master-key", adminOnly(200)),
             Cell("POST /v1/admin/master-key/rotate", adminOnly(202)),
@@ -221,6 +233,7 @@ struct AuthorizationMatrixTests {
             (.put, "/v1/namespaces/a/services/web/instances/i1", instance),
             (.delete, "/v1/namespaces/a/secrets/s?destroy=true", nil),
             (.put, "/v1/namespaces/a/secrets/s", #"{"value":"m"}"#),
+            (.put, "/v1/namespaces/a/kv/k", "v"),
             (.delete, "/v1/namespaces/a/services/fresh-svc", nil),
             (.delete, "/v1/namespaces/a/widgets/fresh", nil),
             (.delete, "/v1/things/new-thing", nil),

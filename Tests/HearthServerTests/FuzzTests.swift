@@ -49,6 +49,7 @@ struct FuzzTests {
                 "{service}": ["web", "missing", "Web", "a%2Fb"],
                 "{check}": ["beat", "missing", "%00"],
                 "{result}": ["pass", "warn", "fail", "maybe"],
+                "{key}": ["k", "a/b/c", "a//b", "..", "%00", "x%20y", "a/", String(repeating: "k", count: 600)],
             ]
             // Logging out would end the admin's session and leave the rest unauthenticated.
             for route in routes where route.path.hasPrefix("/v1") && route.path != "/v1/auth/logout" {
