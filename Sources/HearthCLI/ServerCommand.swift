@@ -74,6 +74,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many versions of each secret are kept; older ones are destroyed when a new one is written. [HEARTH_SECRET_VERSIONS] (default: 10)")
     var secretVersions: Int?
 
+    @Option(name: .long, help: "Largest value a key-value key may hold, in bytes, up to 16777216. [HEARTH_KV_MAX_VALUE_BYTES] (default: 524288)")
+    var kvMaxValueBytes: Int?
+
     @Option(name: .long, help: "DNS server address HOST:PORT (UDP and TCP), e.g. 0.0.0.0:53; 'off' for none. [HEARTH_DNS_LISTEN] (default: 127.0.0.1:8053)")
     var dnsListen: String?
 
@@ -166,6 +169,10 @@ struct ServerCommand: AsyncParsableCommand {
             }
         }
         configuration.masterKeyFile = settings.value(masterKeyFile, env: "HEARTH_MASTER_KEY_FILE", key: "master-key-file")
+        if let bytes = try settings.int(kvMaxValueBytes, env: "HEARTH_KV_MAX_VALUE_BYTES", key: "kv-max-value-bytes") {
+            guard (1...(16 << 20)).contains(bytes) else { throw ValidationError("--kv-max-value-bytes must be from 1 to 16777216") }
+            configuration.kvMaxValueBytes = bytes
+        }
         if let versions = try settings.int(secretVersions, env: "HEARTH_SECRET_VERSIONS", key: "secret-versions") {
             guard (1...1000).contains(versions) else { throw ValidationError("--secret-versions must be from 1 to 1000") }
             configuration.secretVersions = versions
