@@ -74,29 +74,28 @@ struct KVRoutes: Sendable {
         let deadline = ContinuousClock.now + blocking.timeout
         if let index = blocking.index {
             let ticket = waiters.register(namespace: namespace, key: key, prefix: listing, after: index)
-            if try await store.kvIndex(namespace: namespace, key: key, prefix: listing) > index {
+            if try await changed(namespace: namespace, key: key, prefix: listing, after: index) {
                 waiters.cancel(ticket)
             } else {
                 await waiters.wait(ticket, timeout: blocking.timeout)
             }
         }
+        let waitingForKey = blocking.index == nil && blocking.wait != nil && !listing
         while true {
-            let waitingForKey = blocking.index == nil && blocking.wait != nil && !listing
             let ticket = waitingForKey ? waiters.register(namespace: namespace, key: key, prefix: false, after: -1) : nil
-            let index = try await store.kvIndex(namespace: namespace, key: key, prefix: listing)
             if listing {
-                if let ticket { waiters.cancel(ticket) }
+                let index = try await store.kvIndex(namespace: namespace, key: key, prefix: true)
                 let entries = try await store.kvList(
                     namespace: namespace, prefix: key, after: after, limit: limit ?? Self.maxListing, values: recurse && !keysOnly)
-                let headers: HTTPFields = [BlockingQuery.indexHeader: String(max(index, entries.map { (entry: KVEntry) in entry.modifyRevision }.max() ?? 0))]
+                let newest = entries.map { (entry: KVEntry) in entry.modifyRevision }.max() ?? 0
+                let headers: HTTPFields = [BlockingQuery.indexHeader: String(max(index, newest))]
                 if keysOnly || !recurse { return try JSONResponse.make(entries.map { (entry: KVEntry) in entry.key }, headers: headers) }
                 return try JSONResponse.make(entries.map { KVEntryJSON($0, value: true) }, headers: headers)
             }
+            // A key that exists: its last change is its last write, so its index is that write's.
             if let entry = try await store.kvGet(namespace: namespace, key: key) {
                 if let ticket { waiters.cancel(ticket) }
-                var headers: HTTPFields = [
-                    BlockingQuery.indexHeader: String(max(index, entry.modifyRevision)), Self.versionHeader: String(entry.version),
-                ]
+                var headers: HTTPFields = [BlockingQuery.indexHeader: String(entry.modifyRevision), Self.versionHeader: String(entry.version)]
                 if try Self.flag(query, "meta") { return try JSONResponse.make(KVEntryJSON(entry), headers: headers) }
                 headers[.contentType] = "application/octet-stream"
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: entry.value)))
@@ -104,6 +103,7 @@ struct KVRoutes: Sendable {
             let left = deadline - .now
             guard let ticket, left > .zero else {
                 if let ticket { waiters.cancel(ticket) }
+                let index = try await store.kvIndex(namespace: namespace, key: key, prefix: false)
                 let problem = ProblemDetails(
                     error: HearthError(.notFound, "key '\(key)' not found in namespace '\(namespace)'"), instance: request.uri.path,
                     requestID: context.requestID)
@@ -111,6 +111,15 @@ struct KVRoutes: Sendable {
             }
             await waiters.wait(ticket, timeout: left)
         }
+    }
+
+    /// True if the key (or anything under the prefix) changed after `index`. A key that exists
+    /// changed last at its last write; a missing one, or a prefix, asks the change log.
+    private func changed(namespace: String, key: String, prefix: Bool, after index: Int64) async throws -> Bool {
+        if !prefix, let entry = try await store.kvGet(namespace: namespace, key: key) {
+            return entry.modifyRevision > index
+        }
+        return try await store.kvIndex(namespace: namespace, key: key, prefix: prefix) > index
     }
 
     private func watch(namespace: String, key: String, prefix: Bool, request: Request) async throws -> Response {
