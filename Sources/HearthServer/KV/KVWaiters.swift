@@ -105,34 +105,27 @@ final class KVWaiters: Service, Sendable {
 
     /// Waits until a change the ticket names, the timeout, or shutdown.
     func wait(_ ticket: Ticket, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                        let now = self.state.withLock { state -> Bool in
-                            guard var waiter = state.waiters[ticket.id], !waiter.fired, !state.stopped else {
-                                if let waiter = state.waiters.removeValue(forKey: ticket.id) { state.unindex(ticket.id, waiter) }
-                                return true
-                            }
-                            waiter.continuation = continuation
-                            state.waiters[ticket.id] = waiter
-                            return false
-                        }
-                        if now { continuation.resume() }
+        await TimedWait.suspend(
+            timeout: timeout,
+            park: { continuation in
+                self.state.withLock { state -> Bool in
+                    guard var waiter = state.waiters[ticket.id], !waiter.fired, !state.stopped else {
+                        if let waiter = state.waiters.removeValue(forKey: ticket.id) { state.unindex(ticket.id, waiter) }
+                        return true
                     }
-                } onCancel: {
-                    let continuation = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                        guard let waiter = state.waiters.removeValue(forKey: ticket.id) else { return nil }
-                        state.unindex(ticket.id, waiter)
-                        return waiter.continuation
-                    }
-                    continuation?.resume()
+                    waiter.continuation = continuation
+                    state.waiters[ticket.id] = waiter
+                    return false
                 }
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+            },
+            release: {
+                let continuation = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    guard let waiter = state.waiters.removeValue(forKey: ticket.id) else { return nil }
+                    state.unindex(ticket.id, waiter)
+                    return waiter.continuation
+                }
+                continuation?.resume()
+            })
     }
 
     /// Wakes the waiters a change concerns.

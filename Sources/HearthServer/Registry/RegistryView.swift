@@ -82,27 +82,18 @@ final class RegistryView: Service, Sendable {
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                        let ready = self.state.withLock { state -> Bool in
-                            if Task.isCancelled { return true }
-                            let current = serviceKey.map { state.serviceIndex[$0] ?? 0 } ?? state.revision
-                            if state.loaded && current > index { return true }
-                            state.waiters.append(Waiter(id: id, serviceKey: serviceKey, revision: index, continuation: continuation))
-                            return false
-                        }
-                        if ready { continuation.resume() }
-                    }
-                } onCancel: {
-                    self.release(id)
+        await TimedWait.suspend(
+            timeout: timeout,
+            park: { continuation in
+                self.state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    let current = serviceKey.map { state.serviceIndex[$0] ?? 0 } ?? state.revision
+                    if state.loaded && current > index { return true }
+                    state.waiters.append(Waiter(id: id, serviceKey: serviceKey, revision: index, continuation: continuation))
+                    return false
                 }
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+            },
+            release: { self.release(id) })
     }
 
     /// Waits until the view has every change up to `revision` (bounded, in case the feed stalls).
