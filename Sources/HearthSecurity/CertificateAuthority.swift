@@ -4,35 +4,91 @@ import HearthCore
 import SwiftASN1
 import X509
 
-/// Hearth's own certificate authority: a P-256 key and a self-signed CA certificate, created on
-/// first start, that signs the server's TLS certificates.
+/// A certificate authority of Hearth's: a P-256 key and its CA certificate. The root is
+/// self-signed, created on first start, and signs the server's own TLS certificates and the
+/// intermediate (``issueIntermediate(clusterName:now:)``), which signs certificates on request
+/// (``CertificateIssuer``).
 public struct CertificateAuthority: Sendable {
     public let certificate: Certificate
     let privateKey: P256.Signing.PrivateKey
 
-    /// A new CA named after the cluster, valid for ten years.
+    /// A new root CA named after the cluster, valid for ten years; it may sign one level of
+    /// intermediate CAs below it.
     public static func generate(clusterName: String, now: Date = Date()) throws -> CertificateAuthority {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
             OrganizationName("Hearth")
             CommonName("Hearth CA \(clusterName)")
         }
+        return try selfSigned(key: key, name: name, notBefore: now.addingTimeInterval(-300), notAfter: now.addingTimeInterval(10 * 365 * 86400))
+    }
+
+    private static func selfSigned(key: P256.Signing.PrivateKey, name: DistinguishedName, notBefore: Date, notAfter: Date) throws
+        -> CertificateAuthority
+    {
         let certificate = try Certificate(
             version: .v3,
-            serialNumber: Certificate.SerialNumber(),
+            serialNumber: CertificateIssuer.randomSerial(),
+            publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: notBefore,
+            notValidAfter: notAfter,
+            issuer: name,
+            subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1))
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        return CertificateAuthority(certificate: certificate, privateKey: key)
+    }
+
+    /// True when this self-signed CA may not sign an intermediate CA: the single CA of older
+    /// versions was made with a path length of 0.
+    public var forbidsIntermediates: Bool {
+        guard let constraints = try? certificate.extensions.basicConstraints else { return false }
+        if case .isCertificateAuthority(let maxPathLength) = constraints, maxPathLength == 0 { return true }
+        return false
+    }
+
+    /// This self-signed CA certificate made again with the same key, name and validity, but with a
+    /// path length of 1, so it can be the root above an intermediate. Certificates it signed
+    /// still verify under it (same name, same key); its fingerprint changes.
+    public func reissuedAsRoot() throws -> CertificateAuthority {
+        try Self.selfSigned(key: privateKey, name: certificate.subject, notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
+    }
+
+    /// A new intermediate CA signed by this root, valid for five years (never beyond the root),
+    /// that signs leaf certificates only (path length 0).
+    public func issueIntermediate(clusterName: String, now: Date = Date()) throws -> CertificateAuthority {
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName {
+            OrganizationName("Hearth")
+            CommonName("Hearth Intermediate CA \(clusterName) \(Timestamp.string(from: now).prefix(10))")
+        }
+        let certificate = try Certificate(
+            version: .v3,
+            serialNumber: CertificateIssuer.randomSerial(),
             publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: now.addingTimeInterval(-300),
-            notValidAfter: now.addingTimeInterval(10 * 365 * 86400),
-            issuer: name,
+            notValidAfter: min(now.addingTimeInterval(5 * 365 * 86400), self.certificate.notValidAfter),
+            issuer: self.certificate.subject,
             subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+                AuthorityKeyIdentifier(keyIdentifier: try self.certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
             },
-            issuerPrivateKey: Certificate.PrivateKey(key))
+            issuerPrivateKey: Certificate.PrivateKey(privateKey))
         return CertificateAuthority(certificate: certificate, privateKey: key)
+    }
+
+    /// True when `other` is a certificate this CA signed (issuer name and signature).
+    public func signed(_ other: Certificate) -> Bool {
+        other.issuer == certificate.subject && certificate.publicKey.isValidSignature(other.signature, for: other)
     }
 
     /// Loads a CA from its PEM certificate and PEM (PKCS#8) key.

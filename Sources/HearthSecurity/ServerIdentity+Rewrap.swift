@@ -3,9 +3,11 @@ import HearthCore
 
 extension ServerIdentity {
     /// The sealed private keys of a data directory, with the contexts they are sealed for.
-    static let sealedKeyFiles = [("ca-key.sealed", "key:ca"), ("server-key.sealed", "key:server")]
+    static let sealedKeyFiles = [
+        ("ca-key.sealed", "key:ca"), ("intermediate-key.sealed", "key:intermediate"), ("server-key.sealed", "key:server"),
+    ]
 
-    /// Rewraps the data directory's sealed private keys (`ca-key.sealed`, `server-key.sealed`)
+    /// Rewraps the data directory's sealed private keys (`ca-key.sealed`, `intermediate-key.sealed`, `server-key.sealed`)
     /// under the cipher's current master key, as a master key rotation needs; files already under
     /// it are left as they are.
     /// - Returns: the master key ids the files were sealed under before (empty when none moved).

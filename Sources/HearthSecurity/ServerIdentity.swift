@@ -5,16 +5,35 @@ import X509
 
 /// The CA and TLS certificate of a server's data directory, created on first start.
 ///
-/// Files: `ca.pem` (the CA bundle clients trust), `ca-key.sealed`, `server.pem` (chain: leaf then
-/// CA) and `server-key.sealed`. The private keys are sealed with the envelope cipher (never plain
-/// PEM at rest; a plain `ca-key.pem`/`server-key.pem` from an older version is sealed and removed)
-/// and mode 0600. The server certificate is issued again when its names change or it is within
-/// 30 days of expiry.
+/// Files: `ca.pem` (the root CA clients trust), `ca-key.sealed`, `intermediate.pem` and
+/// `intermediate-key.sealed` (the intermediate CA that signs certificates on request),
+/// `server.pem` (chain: leaf then root) and `server-key.sealed`. The private keys are sealed with
+/// the envelope cipher (never plain PEM at rest; a plain `ca-key.pem`/`server-key.pem` from an
+/// older version is sealed and removed) and mode 0600. The server certificate is signed by the
+/// root, so clients that pinned the CA before the intermediate existed keep working, and is
+/// issued again when its names change or it is within 30 days of expiry.
+///
+/// A data directory from a version with a single CA is upgraded in place: its CA becomes the
+/// root (re-signed with the same key when its path length forbade an intermediate, see
+/// ``upgradeNotes``) and an intermediate is made below it.
 public struct ServerIdentity: Sendable {
+    /// The root CA.
     public let authority: CertificateAuthority
+    /// The intermediate CA that signs certificates on request.
+    public let intermediate: CertificateAuthority
     public let serverCertificateChainPEM: String
     public let serverPrivateKeyPEM: String
     public let caPath: String
+    /// What loading changed in the data directory that an operator should hear about.
+    public let upgradeNotes: [String]
+
+    /// The trust bundle for certificates Hearth issues: the root, then the intermediate.
+    public var trustBundlePEM: String {
+        get throws { try authority.certificatePEM + (try intermediate.certificatePEM) }
+    }
+
+    /// The issuer of certificates on request, signing with the intermediate.
+    public var issuer: CertificateIssuer { CertificateIssuer(intermediate: intermediate, root: authority) }
 
     public static func loadOrCreate(
         dataDirectory: String, clusterName: String, dnsNames: [String], ipAddresses: [String], cipher: EnvelopeCipher
@@ -23,16 +42,48 @@ public struct ServerIdentity: Sendable {
         try files.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let caPath = dataDirectory + "/ca.pem"
         let caKeyPath = dataDirectory + "/ca-key.sealed"
-        let authority: CertificateAuthority
+        var notes: [String] = []
+        var authority: CertificateAuthority
+        var rootChanged = false
         if files.fileExists(atPath: caPath),
             let caKey = try SealedKeyFile.read(caKeyPath, legacyPEM: dataDirectory + "/ca-key.pem", cipher: cipher, context: "key:ca")
         {
             authority = try CertificateAuthority(certificatePEM: String(contentsOfFile: caPath, encoding: .utf8), privateKeyPEM: caKey)
+            if authority.forbidsIntermediates {
+                let old = try authority.fingerprint
+                authority = try authority.reissuedAsRoot()
+                try SecretFile.write(try authority.certificatePEM, to: caPath, mode: 0o644)
+                rootChanged = true
+                notes.append(
+                    "the CA certificate was made again with the same key and name so it can sign an intermediate CA: "
+                        + "its fingerprint changed from \(old) to \(try authority.fingerprint); clients that pinned the old one keep working")
+            }
         } else {
             authority = try CertificateAuthority.generate(clusterName: clusterName)
             try SealedKeyFile.write(authority.privateKeyPEM, to: caKeyPath, cipher: cipher, context: "key:ca")
             try SecretFile.write(try authority.certificatePEM, to: caPath, mode: 0o644)
+            rootChanged = true
         }
+
+        let intermediatePath = dataDirectory + "/intermediate.pem"
+        let intermediateKeyPath = dataDirectory + "/intermediate-key.sealed"
+        var intermediate: CertificateAuthority?
+        if files.fileExists(atPath: intermediatePath),
+            let key = try SealedKeyFile.read(intermediateKeyPath, legacyPEM: dataDirectory + "/intermediate-key.pem", cipher: cipher, context: "key:intermediate")
+        {
+            let loaded = try CertificateAuthority(certificatePEM: String(contentsOfFile: intermediatePath, encoding: .utf8), privateKeyPEM: key)
+            if authority.signed(loaded.certificate), loaded.certificate.notValidAfter > Date().addingTimeInterval(30 * 86400) {
+                intermediate = loaded
+            }
+        }
+        if intermediate == nil {
+            let made = try authority.issueIntermediate(clusterName: clusterName)
+            try SealedKeyFile.write(made.privateKeyPEM, to: intermediateKeyPath, cipher: cipher, context: "key:intermediate")
+            try SecretFile.write(try made.certificatePEM, to: intermediatePath, mode: 0o644)
+            intermediate = made
+            if !rootChanged || !notes.isEmpty { notes.append("made a new intermediate CA (\(intermediatePath)) that signs certificates on request") }
+        }
+        let issuing = intermediate!
 
         let serverPath = dataDirectory + "/server.pem"
         let serverKeyPath = dataDirectory + "/server-key.sealed"
@@ -42,17 +93,23 @@ public struct ServerIdentity: Sendable {
             // The chain holds the leaf, then the CA: the leaf is the first PEM block.
             let leafPEM = try? PEMDocument.parseMultiple(pemString: chain).first,
             let leaf = try? Certificate(pemDocument: leafPEM),
-            leaf.issuer == authority.certificate.subject,
+            authority.signed(leaf),
             leaf.notValidAfter > Date().addingTimeInterval(30 * 86400),
             Self.names(of: leaf) == Set(dnsNames + ipAddresses)
         {
-            return ServerIdentity(authority: authority, serverCertificateChainPEM: chain, serverPrivateKeyPEM: key, caPath: caPath)
+            let current = rootChanged ? leafPEM.pemString + "\n" + (try authority.certificatePEM) : chain
+            if current != chain { try SecretFile.write(current, to: serverPath, mode: 0o644) }
+            return ServerIdentity(
+                authority: authority, intermediate: issuing, serverCertificateChainPEM: current, serverPrivateKeyPEM: key, caPath: caPath,
+                upgradeNotes: notes)
         }
         let issued = try authority.issueServerCertificate(dnsNames: dnsNames, ipAddresses: ipAddresses)
         let chain = issued.certificatePEM + "\n" + (try authority.certificatePEM)
         try SealedKeyFile.write(issued.privateKeyPEM, to: serverKeyPath, cipher: cipher, context: "key:server")
         try SecretFile.write(chain, to: serverPath, mode: 0o644)
-        return ServerIdentity(authority: authority, serverCertificateChainPEM: chain, serverPrivateKeyPEM: issued.privateKeyPEM, caPath: caPath)
+        return ServerIdentity(
+            authority: authority, intermediate: issuing, serverCertificateChainPEM: chain, serverPrivateKeyPEM: issued.privateKeyPEM,
+            caPath: caPath, upgradeNotes: notes)
     }
 
     private static func names(of certificate: Certificate) -> Set<String> {

@@ -30,7 +30,7 @@ struct ServerIdentityTests {
         let cipher = EnvelopeCipher(ring: try MasterKeyRing(current: .generate()))
         let first = try Self.load(directory, cipher)
         let files = try Self.contents(directory)
-        #expect(Set(files.keys) == ["ca.pem", "ca-key.sealed", "server.pem", "server-key.sealed"])
+        #expect(Set(files.keys) == ["ca.pem", "ca-key.sealed", "intermediate.pem", "intermediate-key.sealed", "server.pem", "server-key.sealed"])
         for (name, text) in files { #expect(!text.contains("PRIVATE KEY"), "\(name) holds a plain private key") }
         let mode = try FileManager.default.attributesOfItem(atPath: directory + "/ca-key.sealed")[.posixPermissions] as? Int
         #expect(mode == 0o600)
