@@ -6,6 +6,9 @@ public struct HearthAPIError: Error, Sendable, CustomStringConvertible {
     public let code: String
     public let detail: String
     public let fieldErrors: [(field: String, reason: String)]
+    /// The answer's headers, names lowercased (e.g. `x-hearth-index` on the 404 of a blocking
+    /// read); empty when the server was not reached.
+    public var headers: [String: String] = [:]
 
     public init(status: Int, code: String, detail: String, fieldErrors: [(field: String, reason: String)] = []) {
         self.status = status

@@ -142,7 +142,11 @@ public struct HearthClient: Sendable {
         }
         let buffer = try await response.body.collect(upTo: 64 << 20)
         let data = Data(buffer.readableBytesView)
-        if response.status.code >= 400 { throw HearthAPIError(status: Int(response.status.code), body: data) }
+        if response.status.code >= 400 {
+            var error = HearthAPIError(status: Int(response.status.code), body: data)
+            for header in response.headers { error.headers[header.name.lowercased()] = header.value }
+            throw error
+        }
         return (Int(response.status.code), response.headers, data)
     }
 }
