@@ -37,6 +37,8 @@ public struct HearthServer: Sendable {
     /// Blocking reads of the key-value store, and its scoped tokens.
     let kvWaiters: KVWaiters
     let kvTokens: KVTokens
+    /// Certificates issued on request, and the CRL.
+    let issuedCertificates: IssuedCertificates
     let clusterDomain: DNSName
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
@@ -75,6 +77,8 @@ public struct HearthServer: Sendable {
         identity = try ServerIdentity.loadOrCreate(
             dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips,
             cipher: masterKeys.cipher)
+        for note in identity.upgradeNotes { logger.notice("\(note)") }
+        issuedCertificates = IssuedCertificates(store: store, issuer: identity.issuer)
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
@@ -154,6 +158,11 @@ public struct HearthServer: Sendable {
         KVTokenRoutes(tokens: kvTokens, directory: directory, maxBodyBytes: configuration.maxBodyBytes).register(on: api)
         SecretRoutes(store: store, keys: masterKeys, audit: audit, maxVersions: configuration.secretVersions).register(on: api)
         MasterKeyRoutes(keys: masterKeys, store: store).register(on: api)
+        try PKIRoutes(
+            store: store, issuer: identity.issuer, certificates: issuedCertificates,
+            clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
+            maxBodyBytes: configuration.maxBodyBytes
+        ).register(on: api)
         return (router, api.routes)
     }
 

@@ -5422,6 +5422,354 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/pki/ca.pem": {
+      "get": {
+        "operationId": "pkiTrustBundle",
+        "summary": "The trust bundle of certificates Hearth issues: root, then intermediate (PEM)",
+        "description": "No authentication.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "PEM certificates, root then intermediate",
+            "content": {
+              "application/x-pem-file": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/pki/crl": {
+      "get": {
+        "operationId": "pkiCRL",
+        "summary": "The certificate revocation list, signed by the intermediate: DER (application/pkix-crl), or PEM with ?format=pem",
+        "description": "No authentication. Rebuilt on revocation and at least every minute; valid for a day.",
+        "security": [],
+        "parameters": [
+          {
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "der",
+                "pem"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The CRL",
+            "content": {
+              "application/pkix-crl": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "application/x-pem-file": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/certificates": {
+      "get": {
+        "operationId": "listCertificates",
+        "summary": "List the certificates issued in a namespace",
+        "description": "Verb list on certificates.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The namespace's certificates",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "namespace": {
+                      "type": "string"
+                    },
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/CertificateRecord"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
+      "post": {
+        "operationId": "issueCertificate",
+        "summary": "Issue a certificate from a CSR ({csr}) or with a key made here ({generate: true}) for dnsNames, ipAddresses, uris and/or a serviceAccount's SPIFFE ID, usage [server, client], ttl; judged by the issuance policy named ({policy}) or a service account's default",
+        "description": "Verb create on certificates. The request is judged by the issuancepolicies resource it names (policy); a service account's SPIFFE ID (spiffe://<cluster domain>/ns/<namespace>/sa/<name>) is allowed to whoever may create certificates in its namespace. Every issuance and refusal is audited. Malformed CSRs, mismatched signatures and bad names answer 422, names beyond the policy 403, each naming the field at fault.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "csr": {
+                    "type": "string",
+                    "description": "A PEM certificate signing request (PKCS#10); its signature is checked"
+                  },
+                  "generate": {
+                    "type": "boolean",
+                    "description": "Make the key here (answered once, never kept)"
+                  },
+                  "keyType": {
+                    "type": "string",
+                    "enum": [
+                      "ecdsa-p256",
+                      "ecdsa-p384"
+                    ],
+                    "description": "With generate: the key to make (default ecdsa-p256)"
+                  },
+                  "commonName": {
+                    "type": "string"
+                  },
+                  "dnsNames": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "ipAddresses": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "uris": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "serviceAccount": {
+                    "type": "string",
+                    "description": "A service account of the namespace: its SPIFFE ID is added as a URI SAN"
+                  },
+                  "usage": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "enum": [
+                        "server",
+                        "client"
+                      ]
+                    },
+                    "description": "Default: every usage the policy allows"
+                  },
+                  "ttl": {
+                    "type": "string",
+                    "description": "Lifetime such as 24h (default 72h, at most the policy's maxTTL)"
+                  },
+                  "policy": {
+                    "type": "string",
+                    "description": "The issuancepolicies resource the request is judged by"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The certificate, its chain and, with generate, its key",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IssuedCertificate"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/certificates/{serial}": {
+      "get": {
+        "operationId": "getCertificate",
+        "summary": "One certificate issued in a namespace, by serial (hex, as openssl x509 -serial prints it)",
+        "description": "Verb get on certificates.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "serial",
+            "in": "path",
+            "required": true,
+            "description": "The certificate's serial in hex, as openssl x509 -serial prints it (colons allowed)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The certificate's record",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CertificateRecord"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/namespaces/{namespace}/certificates/{serial}/revoke": {
+      "post": {
+        "operationId": "revokeCertificate",
+        "summary": "Revoke a certificate by serial ({reason} optional); it is in the CRL from then on until it expires",
+        "description": "Verb update on certificates. Revoking again changes nothing.",
+        "parameters": [
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "description": "Namespace name",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "serial",
+            "in": "path",
+            "required": true,
+            "description": "The certificate's serial in hex, as openssl x509 -serial prints it (colons allowed)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "reason": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The revoked certificate's record",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CertificateRecord"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -6872,6 +7220,139 @@ enum OpenAPIDocument {
           "expiresAt": {
             "type": "string",
             "format": "date-time"
+          }
+        }
+      },
+      "IssuedCertificate": {
+        "type": "object",
+        "required": [
+          "certificate",
+          "chain",
+          "serial",
+          "notBefore",
+          "notAfter",
+          "namespace",
+          "policy"
+        ],
+        "properties": {
+          "certificate": {
+            "type": "string",
+            "description": "The leaf, PEM"
+          },
+          "chain": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The intermediate's PEM, then the root's"
+          },
+          "serial": {
+            "type": "string",
+            "description": "Uppercase hex, as openssl x509 -serial prints it"
+          },
+          "notBefore": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "notAfter": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "privateKey": {
+            "type": "string",
+            "description": "PKCS#8 PEM, with generate only"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "policy": {
+            "type": "string"
+          }
+        }
+      },
+      "CertificateRecord": {
+        "type": "object",
+        "required": [
+          "serial",
+          "namespace",
+          "commonName",
+          "dnsNames",
+          "ipAddresses",
+          "uris",
+          "usages",
+          "keyType",
+          "policy",
+          "issuedBy",
+          "notBefore",
+          "notAfter",
+          "revoked"
+        ],
+        "properties": {
+          "serial": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "commonName": {
+            "type": "string"
+          },
+          "dnsNames": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "ipAddresses": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "uris": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "serviceAccount": {
+            "type": "string"
+          },
+          "usages": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "keyType": {
+            "type": "string"
+          },
+          "policy": {
+            "type": "string"
+          },
+          "issuedBy": {
+            "type": "string"
+          },
+          "notBefore": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "notAfter": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "revoked": {
+            "type": "boolean"
+          },
+          "revokedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "revokedBy": {
+            "type": "string"
+          },
+          "revocationReason": {
+            "type": "string"
           }
         }
       }

@@ -162,6 +162,18 @@ struct AuthorizationMatrixTests {
             Cell(
                 "POST /v1/namespaces/{namespace}/kv-tokens/{name}/renew", at: "/v1/namespaces/a/kv-tokens/0123456789ab/renew", body: "{}",
                 expect(404, [.viewer: 403, .other: 404])),
+            // The certificate authority: the trust bundle and the CRL are public; certificates in a
+            // are issued by writers (here a service account's identity, by its default policy).
+            Cell("GET /v1/pki/ca.pem", expect(200, anonymous: 200)),
+            Cell("GET /v1/pki/crl", expect(200, anonymous: 200)),
+            Cell("GET /v1/namespaces/{namespace}/certificates", at: "/v1/namespaces/a/certificates", read),
+            Cell(
+                "POST /v1/namespaces/{namespace}/certificates", at: "/v1/namespaces/a/certificates", body: #"{"generate":true,"serviceAccount":"robot"}"#,
+                expect(201, [.viewer: 403, .other: 404])),
+            Cell("GET /v1/namespaces/{namespace}/certificates/{serial}", at: "/v1/namespaces/a/certificates/7F00", expect(404)),
+            Cell(
+                "POST /v1/namespaces/{namespace}/certificates/{serial}/revoke", at: "/v1/namespaces/a/certificates/7F00/revoke",
+                expect(404, [.viewer: 403, .other: 404])),
             // The master key: cluster-admins only.
             Cell("GET /v1/admin/master-key", adminOnly(200)),
             Cell("POST /v1/admin/master-key/rotate", adminOnly(202)),
@@ -234,6 +246,7 @@ struct AuthorizationMatrixTests {
             (.delete, "/v1/namespaces/a/secrets/s?destroy=true", nil),
             (.put, "/v1/namespaces/a/secrets/s", #"{"value":"m"}"#),
             (.put, "/v1/namespaces/a/kv/k", "v"),
+            (.put, "/v1/namespaces/a/serviceaccounts/robot", #"{"name":"robot","spec":{}}"#),
             (.delete, "/v1/namespaces/a/services/fresh-svc", nil),
             (.delete, "/v1/namespaces/a/widgets/fresh", nil),
             (.delete, "/v1/things/new-thing", nil),

@@ -50,6 +50,7 @@ struct FuzzTests {
                 "{check}": ["beat", "missing", "%00"],
                 "{result}": ["pass", "warn", "fail", "maybe"],
                 "{key}": ["k", "a/b/c", "a//b", "..", "%00", "x%20y", "a/", String(repeating: "k", count: 600)],
+                "{serial}": ["7F00", "7f:00", "0x1", "zz", "", String(repeating: "A", count: 80)],
             ]
             // Logging out would end the admin's session and leave the rest unauthenticated.
             for route in routes where route.path.hasPrefix("/v1") && route.path != "/v1/auth/logout" {

@@ -12,6 +12,7 @@ struct RoutePermissionTests {
     static let anonymousRoutes: Set<String> = [
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /v1/openapi.json", "GET /v1/cluster", "GET /v1/cluster/ca.pem",
         "GET /.well-known/jwks.json", "POST /v1/setup", "POST /v1/auth/login", "POST /v1/auth/refresh", "POST /v1/auth/token",
+        "GET /v1/pki/ca.pem", "GET /v1/pki/crl",
     ]
 
     @Test("every route has a permission; only the public ones are anonymous; the rest answer 401 to anonymous callers")
@@ -33,6 +34,7 @@ struct RoutePermissionTests {
                     .replacingOccurrences(of: "{name}", with: "w").replacingOccurrences(of: "{id}", with: "0123456789ab")
                     .replacingOccurrences(of: "{service}", with: "web").replacingOccurrences(of: "{check}", with: "c")
                     .replacingOccurrences(of: "{result}", with: "pass").replacingOccurrences(of: "{key}", with: "k")
+                    .replacingOccurrences(of: "{serial}", with: "7F00")
                 let response = try await api.request(route.method, path, json: "{}", as: .none)
                 #expect(response.status == 401, "\(route) answered \(response.status) to an anonymous caller")
             }

@@ -18,14 +18,15 @@ extension Role {
     )
 
     /// Reads everything in a namespace and writes its resources, but cannot change roles, role
-    /// bindings or the namespace object (so cannot grant access or delete the namespace).
+    /// bindings, issuance policies or the namespace object (so cannot grant access, widen the
+    /// certificates the namespace may be issued, or delete the namespace).
     public static let editor = Role(
         name: "editor",
         rules: [
             PolicyRule(verbs: Verbs.read, resources: [PolicyRule.wildcard]),
             PolicyRule(
                 verbs: Verbs.write, resources: [PolicyRule.wildcard],
-                excludedResources: [Role.resourceTypeName, RoleBinding.resourceTypeName, BuiltinTypes.namespaceTypeName]),
+                excludedResources: [Role.resourceTypeName, RoleBinding.resourceTypeName, BuiltinTypes.namespaceTypeName, "issuancepolicies"]),
         ]
     )
 

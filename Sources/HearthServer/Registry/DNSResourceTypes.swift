@@ -92,6 +92,6 @@ enum DNSResourceTypes {
 }
 
 extension TypeRegistry {
-    /// Every type a Hearth server has: the built-in types and the DNS types.
-    public static var standard: TypeRegistry { TypeRegistry(BuiltinTypes.all + DNSResourceTypes.all) }
+    /// Every type a Hearth server has: the built-in types, the DNS types and issuance policies.
+    public static var standard: TypeRegistry { TypeRegistry(BuiltinTypes.all + DNSResourceTypes.all + PKIResourceTypes.all) }
 }
