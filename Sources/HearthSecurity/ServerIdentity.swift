@@ -29,7 +29,7 @@ public struct ServerIdentity: Sendable {
 
     /// The trust bundle for certificates Hearth issues: the root, then the intermediate.
     public var trustBundlePEM: String {
-        get throws { try authority.certificatePEM + (try intermediate.certificatePEM) }
+        get throws { try issuer.trustBundlePEM }
     }
 
     /// The issuer of certificates on request, signing with the intermediate.

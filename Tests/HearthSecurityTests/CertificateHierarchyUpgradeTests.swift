@@ -45,7 +45,7 @@ struct CertificateHierarchyUpgradeTests {
         #expect(oldAuthority.signed(identity.intermediate.certificate))
         let leafPEM = try #require(try PEMDocument.parseMultiple(pemString: identity.serverCertificateChainPEM).first)
         #expect(oldAuthority.signed(try Certificate(pemDocument: leafPEM)))
-        #expect(try identity.trustBundlePEM == identity.authority.certificatePEM + identity.intermediate.certificatePEM)
+        #expect(try identity.trustBundlePEM == identity.authority.certificatePEM + "\n" + identity.intermediate.certificatePEM + "\n")
         #expect(FileManager.default.fileExists(atPath: directory + "/intermediate-key.sealed"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/ca-key.pem"))
 

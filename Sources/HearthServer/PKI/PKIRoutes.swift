@@ -61,7 +61,7 @@ struct PKIRoutes: Sendable {
     }
 
     func register(on api: APIRouter) throws {
-        let bundle = ByteBuffer(string: try issuer.root.certificatePEM + (try issuer.intermediate.certificatePEM))
+        let bundle = ByteBuffer(string: try issuer.trustBundlePEM)
         api.add(.get, "/v1/pki/ca.pem", permission: .anonymous, summary: "The trust bundle of certificates Hearth issues: root, then intermediate (PEM)") {
             _, _ in
             Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: bundle))

@@ -1,0 +1,105 @@
+import Foundation
+import HearthCore
+import HearthTestSupport
+import Testing
+
+/// The certificate authority with real clients: a CSR made by `openssl req`, issued through the
+/// API over HTTPS with curl, the chain checked by `openssl verify`, its fields by `openssl x509`,
+/// then revoked and found in the CRL by `openssl crl` and refused by `openssl verify -crl_check`.
+/// Part of the serialized suite.
+extension EndToEndTests {
+    @Test("certificates on request, checked by openssl: chain, SANs, usages, validity, serial; revoked and in the CRL")
+    func pkiWithOpenSSL() async throws {
+        let directory = Self.temporaryDirectory()
+        let work = directory + "-pki"
+        defer { for suffix in ["", "-admin", "-pki", "-home"] { try? FileManager.default.removeItem(atPath: directory + suffix) } }
+        let server = ServerProcess(dataDirectory: directory, database: nil)
+        try await server.start()
+        _ = try await server.setUpAdmin(home: directory + "-admin")
+        let token = try #require(server.adminToken)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let environment = ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work]
+        func sh(_ script: String) async throws -> CLI.Result {
+            try await CLI.shell("set -e; cd \"$W\"; api() { curl -sS --cacert \"$CA\" -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \"$@\"; }; " + script, environment: environment)
+        }
+        func json(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+
+        let setup = try await sh(
+            """
+            api -d '{"name":"demo","spec":{}}' "$URL/v1/namespaces" >/dev/null
+            api -d '{"name":"w1","spec":{}}' "$URL/v1/namespaces/demo/serviceaccounts" >/dev/null
+            api -d '{"name":"web","spec":{"dnsNames":["*.svc.hearth.internal"],"ipRanges":["10.0.0.0/8"],"uris":["spiffe://hearth.internal/ns/demo/sa/*"],"maxTTL":"48h"}}' "$URL/v1/namespaces/demo/issuancepolicies" >/dev/null
+            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr -subj /CN=web 2>/dev/null
+            curl -sS --cacert "$CA" "$URL/v1/pki/ca.pem" > bundle.pem
+            """)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let csr = try String(contentsOfFile: work + "/leaf.csr", encoding: .utf8)
+        let request: JSONValue = .object([
+            "csr": .string(csr), "dnsNames": .array([.string("web.svc.hearth.internal")]), "ipAddresses": .array([.string("10.0.0.7")]),
+            "serviceAccount": .string("w1"), "usage": .array([.string("server"), .string("client")]), "ttl": .string("24h"), "policy": .string("web"),
+        ])
+        try APIJSON.encodeString(request).write(toFile: work + "/request.json", atomically: true, encoding: .utf8)
+        let issue = try await sh(#"api -w '\n%{http_code}' -d @request.json "$URL/v1/namespaces/demo/certificates""#)
+        let lines = issue.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.last == "201", "\(issue.stdout) \(issue.stderr)")
+        let issued = try json(lines.dropLast().joined(separator: "\n"))
+        let serial = try #require(issued["serial"]?.stringValue)
+        let chain = issued["chain"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(chain.count == 2)
+        try #require(issued["certificate"]?.stringValue).write(toFile: work + "/leaf.pem", atomically: true, encoding: .utf8)
+        try chain[0].write(toFile: work + "/intermediate.pem", atomically: true, encoding: .utf8)
+        try chain[1].write(toFile: work + "/root.pem", atomically: true, encoding: .utf8)
+        // The trust bundle is the root, then the intermediate; the root is DATA_DIR/ca.pem.
+        #expect(try String(contentsOfFile: work + "/bundle.pem", encoding: .utf8) == chain[1] + "\n" + chain[0] + "\n")
+        #expect(try String(contentsOfFile: directory + "/ca.pem", encoding: .utf8) == chain[1])
+
+        let verify = try await sh("openssl verify -CAfile root.pem -untrusted intermediate.pem leaf.pem")
+        #expect(verify.status == 0 && verify.stdout.contains("leaf.pem: OK"), "\(verify.stdout) \(verify.stderr)")
+        // Not without the intermediate.
+        #expect(try await sh("openssl verify -CAfile root.pem leaf.pem").status != 0)
+        let text = try await sh("openssl x509 -in leaf.pem -noout -text")
+        for expected in [
+            "DNS:web.svc.hearth.internal", "IP Address:10.0.0.7", "URI:spiffe://hearth.internal/ns/demo/sa/w1", "CA:FALSE", "Digital Signature",
+            "TLS Web Server Authentication", "TLS Web Client Authentication", "X509v3 Subject Key Identifier", "X509v3 Authority Key Identifier",
+            "ASN1 OID: prime256v1",
+        ] {
+            #expect(text.stdout.contains(expected), "\(expected) missing from:\n\(text.stdout)")
+        }
+        #expect(!text.stdout.contains("Key Encipherment"))
+        let printed = try await sh("openssl x509 -in leaf.pem -noout -serial")
+        #expect(printed.stdout == "serial=\(serial)\n")
+        // Valid for 24 hours from now, not for 25; the key is the CSR's.
+        #expect(try await sh("openssl x509 -in leaf.pem -noout -checkend 86000").status == 0)
+        #expect(try await sh("openssl x509 -in leaf.pem -noout -checkend 90000").status != 0)
+        let keys = try await sh("test \"$(openssl x509 -in leaf.pem -noout -pubkey)\" = \"$(openssl pkey -in leaf.key -pubout)\"")
+        #expect(keys.status == 0, "\(keys.stderr)")
+
+        // Outside the policy: refused with the name at fault, nothing issued.
+        let outside = try await sh(
+            #"""
+            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -out other.csr -subj /CN=x 2>/dev/null
+            python3 -c 'import json,sys; print(json.dumps({"csr": open("other.csr").read(), "dnsNames": ["bank.example.com"], "policy": "web"}))' > other.json
+            api -w '\n%{http_code}' -d @other.json "$URL/v1/namespaces/demo/certificates"
+            """#)
+        #expect(outside.stdout.hasSuffix("\n403") && outside.stdout.contains("bank.example.com"), "\(outside.stdout) \(outside.stderr)")
+        let list = try json(try await sh(#"api "$URL/v1/namespaces/demo/certificates""#).stdout)
+        #expect(list["items"]?.arrayValue?.count == 1)
+
+        // Revoked: in the CRL (signed by the intermediate), and openssl refuses the leaf with it.
+        let revoke = try await sh(#"api -o /dev/null -w '%{http_code}' -X POST "$URL/v1/namespaces/demo/certificates/\#(serial)/revoke""#)
+        #expect(revoke.stdout == "200", "\(revoke.stdout) \(revoke.stderr)")
+        let crl = try await sh(
+            """
+            curl -sS --cacert "$CA" -o crl.der "$URL/v1/pki/crl"
+            openssl crl -inform DER -in crl.der -out crl.pem
+            openssl crl -in crl.pem -noout -text
+            """)
+        #expect(crl.status == 0, "\(crl.stderr)")
+        #expect(crl.stdout.contains("Serial Number: \(serial)"), "\(crl.stdout)")
+        #expect(crl.stdout.contains("Version 2") && crl.stdout.contains("X509v3 CRL Number"), "\(crl.stdout)")
+        let signed = try await sh("openssl crl -in crl.pem -noout -CAfile bundle.pem 2>&1")
+        #expect(signed.stdout.contains("verify OK"), "\(signed.stdout)")
+        let refused = try await sh("openssl verify -crl_check -CRLfile crl.pem -CAfile root.pem -untrusted intermediate.pem leaf.pem 2>&1 || true")
+        #expect(refused.stdout.contains("certificate revoked"), "\(refused.stdout)")
+    }
+}
