@@ -94,7 +94,7 @@ public struct ServerIdentity: Sendable {
             let leafPEM = try? PEMDocument.parseMultiple(pemString: chain).first,
             let leaf = try? Certificate(pemDocument: leafPEM),
             authority.signed(leaf),
-            leaf.notValidAfter > Date().addingTimeInterval(30 * 86400),
+            !renewalDue(leaf),
             Self.names(of: leaf) == Set(dnsNames + ipAddresses)
         {
             let current = rootChanged ? leafPEM.pemString + "\n" + (try authority.certificatePEM) : chain
@@ -103,13 +103,37 @@ public struct ServerIdentity: Sendable {
                 authority: authority, intermediate: issuing, serverCertificateChainPEM: current, serverPrivateKeyPEM: key, caPath: caPath,
                 upgradeNotes: notes)
         }
-        let issued = try authority.issueServerCertificate(dnsNames: dnsNames, ipAddresses: ipAddresses)
-        let chain = issued.certificatePEM + "\n" + (try authority.certificatePEM)
-        try SealedKeyFile.write(issued.privateKeyPEM, to: serverKeyPath, cipher: cipher, context: "key:server")
-        try SecretFile.write(chain, to: serverPath, mode: 0o644)
+        let (chain, key) = try renewServerCertificate(
+            dataDirectory: dataDirectory, authority: authority, dnsNames: dnsNames, ipAddresses: ipAddresses, cipher: cipher)
         return ServerIdentity(
-            authority: authority, intermediate: issuing, serverCertificateChainPEM: chain, serverPrivateKeyPEM: issued.privateKeyPEM,
+            authority: authority, intermediate: issuing, serverCertificateChainPEM: chain, serverPrivateKeyPEM: key,
             caPath: caPath, upgradeNotes: notes)
+    }
+
+    /// True once a certificate has lived 2/3 of its life: it is renewed then, at start or while
+    /// the server runs.
+    public static func renewalDue(_ certificate: Certificate, now: Date = Date()) -> Bool {
+        now >= renewalTime(of: certificate)
+    }
+
+    /// When a certificate is due for renewal: after 2/3 of its life.
+    public static func renewalTime(of certificate: Certificate) -> Date {
+        let life = certificate.notValidAfter.timeIntervalSince(certificate.notValidBefore)
+        return certificate.notValidBefore.addingTimeInterval(life * 2 / 3)
+    }
+
+    /// Issues the server's TLS certificate again (signed by the root) and writes `server.pem`
+    /// and `server-key.sealed`.
+    /// - Returns: the chain (leaf, then root) and the private key, PEM.
+    public static func renewServerCertificate(
+        dataDirectory: String, authority: CertificateAuthority, dnsNames: [String], ipAddresses: [String], cipher: EnvelopeCipher,
+        validity: TimeInterval = 365 * 86400, now: Date = Date()
+    ) throws -> (chainPEM: String, privateKeyPEM: String) {
+        let issued = try authority.issueServerCertificate(dnsNames: dnsNames, ipAddresses: ipAddresses, validity: validity, now: now)
+        let chain = issued.certificatePEM + "\n" + (try authority.certificatePEM)
+        try SealedKeyFile.write(issued.privateKeyPEM, to: dataDirectory + "/server-key.sealed", cipher: cipher, context: "key:server")
+        try SecretFile.write(chain, to: dataDirectory + "/server.pem", mode: 0o644)
+        return (chain, issued.privateKeyPEM)
     }
 
     private static func names(of certificate: Certificate) -> Set<String> {

@@ -41,7 +41,11 @@ public struct HearthRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
+
+    /// The connection the request came on (for the TLS peer's client certificate).
+    let channel: any Channel
 
     /// True when the peer is on this machine.
     public var isLoopbackPeer: Bool {
@@ -86,6 +90,7 @@ final class Caller: Sendable {
         case accessToken = "access-token"
         case apiKey = "api-key"
         case kvToken = "kv-token"
+        case clientCertificate = "client-certificate"
     }
 
     let principal: Principal

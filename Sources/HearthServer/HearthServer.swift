@@ -39,6 +39,10 @@ public struct HearthServer: Sendable {
     let kvTokens: KVTokens
     /// Certificates issued on request, and the CRL.
     let issuedCertificates: IssuedCertificates
+    /// API calls authenticated by client certificates (mTLS).
+    let clientCertificates: ClientCertificates
+    /// Renews the server's TLS certificate at 2/3 of its life, without a restart.
+    let serverCertificates: ServerCertificateRenewer
     let clusterDomain: DNSName
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
@@ -79,6 +83,13 @@ public struct HearthServer: Sendable {
             cipher: masterKeys.cipher)
         for note in identity.upgradeNotes { logger.notice("\(note)") }
         issuedCertificates = IssuedCertificates(store: store, issuer: identity.issuer)
+        clientCertificates = ClientCertificates(
+            certificates: issuedCertificates, intermediate: identity.intermediate,
+            clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
+            cacheTTL: configuration.credentialCacheTTL)
+        serverCertificates = try ServerCertificateRenewer(
+            identity: identity, dataDirectory: configuration.dataDirectory, dnsNames: dnsNames, ipAddresses: ips,
+            cipher: { [masterKeys] in masterKeys.cipher }, logger: logger)
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
@@ -125,7 +136,10 @@ public struct HearthServer: Sendable {
             audit = AuditTrail(store: nil)
             requestGuard = OpenAccessGuard()
         } else {
-            router.add(middleware: AuthenticationMiddleware(identity: identityService, directory: directory, kvTokens: kvTokens))
+            router.add(
+                middleware: AuthenticationMiddleware(
+                    identity: identityService, directory: directory, kvTokens: kvTokens,
+                    clientCertificates: configuration.plainHTTP ? nil : clientCertificates))
             audit = AuditTrail(store: store)
             requestGuard = PolicyGuard(directory: directory, store: store, registry: registry, audit: audit)
         }
@@ -159,7 +173,7 @@ public struct HearthServer: Sendable {
         SecretRoutes(store: store, keys: masterKeys, audit: audit, maxVersions: configuration.secretVersions).register(on: api)
         MasterKeyRoutes(keys: masterKeys, store: store).register(on: api)
         try PKIRoutes(
-            store: store, issuer: identity.issuer, certificates: issuedCertificates,
+            store: store, issuer: identity.issuer, certificates: issuedCertificates, clientCertificates: clientCertificates,
             clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: api)
@@ -177,6 +191,13 @@ public struct HearthServer: Sendable {
                 certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(identity.serverCertificateChainPEM.utf8)).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.serverPrivateKeyPEM.utf8), format: .pem)))
             tls.minimumTLSVersion = .tlsv12
+            // mTLS: ask every client for a certificate, require none; one presented must chain
+            // to the root (the intermediate is trusted too, for clients that send only the leaf).
+            tls.certificateVerification = .optionalVerification
+            // The certificate of each handshake comes from the renewer (renewed without a restart).
+            tls.sslContextCallback = serverCertificates.contextCallback
+            tls.trustRoots = .certificates(
+                try NIOSSLCertificate.fromPEMBytes(Array((try identity.authority.certificatePEM + "\n" + identity.intermediate.certificatePEM).utf8)))
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
         return Application(
@@ -185,6 +206,7 @@ public struct HearthServer: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
             services: [store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys, kvWaiters, KVExpiry(store: store, logger: logger)] + (healthChecker.map { [$0] } ?? [])
+                + (configuration.plainHTTP ? [] : [serverCertificates])
                 + (try makeDNSServer().map { [$0] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -103,3 +103,69 @@ extension EndToEndTests {
         #expect(refused.stdout.contains("certificate revoked"), "\(refused.stdout)")
     }
 }
+
+extension EndToEndTests {
+    @Test("mTLS: curl --cert with a service account's certificate is that account, with its RBAC; revoked or foreign certificates are refused")
+    func pkiMutualTLS() async throws {
+        let directory = Self.temporaryDirectory()
+        let work = directory + "-pki"
+        defer { for suffix in ["", "-admin", "-pki", "-home"] { try? FileManager.default.removeItem(atPath: directory + suffix) } }
+        let server = ServerProcess(dataDirectory: directory, database: nil)
+        try await server.start()
+        _ = try await server.setUpAdmin(home: directory + "-admin")
+        let token = try #require(server.adminToken)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let environment = ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work]
+        func sh(_ script: String) async throws -> CLI.Result {
+            try await CLI.shell(
+                "set -e; cd \"$W\"; api() { curl -sS --cacert \"$CA\" -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \"$@\"; }; "
+                    + "mtls() { curl -sS --cacert \"$CA\" --cert sa.pem --key sa.key \"$@\"; }; " + script, environment: environment)
+        }
+        func json(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+
+        let setup = try await sh(
+            """
+            api -d '{"name":"demo","spec":{}}' "$URL/v1/namespaces" >/dev/null
+            api -d '{"name":"w1","spec":{}}' "$URL/v1/namespaces/demo/serviceaccounts" >/dev/null
+            api -d '{"generate":true,"serviceAccount":"w1","usage":["client"],"ttl":"1h"}' "$URL/v1/namespaces/demo/certificates"
+            """)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let issued = try json(setup.stdout)
+        let serial = try #require(issued["serial"]?.stringValue, "\(setup.stdout)")
+        try #require(issued["certificate"]?.stringValue).write(toFile: work + "/sa.pem", atomically: true, encoding: .utf8)
+        try #require(issued["privateKey"]?.stringValue).write(toFile: work + "/sa.key", atomically: true, encoding: .utf8)
+
+        // The leaf alone (no intermediate in the file) authenticates as the service account.
+        let whoami = try json(try await sh(#"mtls "$URL/v1/auth/whoami""#).stdout)
+        #expect(whoami["subject"]?.stringValue == "serviceaccount:demo/w1", "\(whoami)")
+        #expect(whoami["authenticatedBy"]?.stringValue == "client-certificate")
+        // Same RBAC as a token: no role in demo yet, then editor.
+        #expect(try await sh(#"mtls -o /dev/null -w '%{http_code}' "$URL/v1/namespaces/demo/kv?keys""#).stdout != "200")
+        let bound = try await sh(
+            #"api -o /dev/null -w '%{http_code}' -X PUT -d '{"name":"demo","spec":{"editors":["serviceaccount:demo/w1"]}}' "$URL/v1/namespaces/demo""#)
+        #expect(bound.stdout == "200", "\(bound.stdout) \(bound.stderr)")
+        var allowed = ""
+        for _ in 0..<50 {
+            allowed = try await sh(#"mtls -o /dev/null -w '%{http_code}' -X PUT -H 'content-type: text/plain' -d v "$URL/v1/namespaces/demo/kv/k""#).stdout
+            if allowed == "200" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(allowed == "200")
+        // Without a certificate the same call is anonymous.
+        #expect(try await sh(#"curl -sS --cacert "$CA" -o /dev/null -w '%{http_code}' "$URL/v1/auth/whoami""#).stdout == "401")
+
+        // A certificate from elsewhere does not get through the handshake.
+        let foreign = try await sh(
+            """
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout x.key -out x.pem -subj /CN=x -days 1 \
+                -addext 'subjectAltName=URI:spiffe://hearth.internal/ns/demo/sa/w1' 2>/dev/null
+            curl -sS --cacert "$CA" --cert x.pem --key x.key "$URL/v1/auth/whoami" || echo "curl failed: $?"
+            """)
+        #expect(foreign.stdout.contains("curl failed") && !foreign.stdout.contains("serviceaccount"), "\(foreign.stdout)")
+
+        // Revoked: refused on the very next request.
+        #expect(try await sh(#"api -o /dev/null -w '%{http_code}' -X POST "$URL/v1/namespaces/demo/certificates/\#(serial)/revoke""#).stdout == "200")
+        let revoked = try await sh(#"mtls -w '\n%{http_code}' "$URL/v1/auth/whoami""#)
+        #expect(revoked.stdout.hasSuffix("\n401") && revoked.stdout.contains("revoked"), "\(revoked.stdout)")
+    }
+}

@@ -132,6 +132,7 @@ struct PKIAPITests {
                 (try Self.json(["generate": true, "policy": "web"]), 422, "name"),
                 (try Self.json(["generate": true, "keyType": "rsa-2048", "dnsNames": ["a.svc.hearth.internal"], "policy": "web"]), 422, "keyType"),
                 (try Self.json(["generate": true, "dnsNames": ["bad name"], "policy": "web"]), 422, "dnsNames[0]"),
+                (try Self.json(["generate": true, "uris": ["spiffe://hearth.internal/ns/demo/sa/robot"], "policy": "web"]), 422, "trust domain"),
                 ("{", 400, "JSON"),
             ]
             for (body, status, reason) in cases {

@@ -2,6 +2,7 @@ import Foundation
 import HearthCore
 import HearthSecurity
 import Hummingbird
+import NIOSSL
 
 /// Finds out who the caller is, from `Authorization: Bearer <access token or API key>`, and puts
 /// it on the context. It decides nothing: the request guard, which runs before every handler,
@@ -11,9 +12,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let identity: IdentityService
     let directory: AccessDirectory
     let kvTokens: KVTokens
+    /// Client certificates from Hearth's CA (mTLS), on TLS connections; nil on plain HTTP.
+    var clientCertificates: ClientCertificates? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            if let clientCertificates, let presented = await ClientCertificates.peerCertificate(on: context.channel) {
+                context.identity = await authenticate(presented, with: clientCertificates)
+            }
+            return try await next(request, context)
+        }
         context.identity = await authenticate(header)
         return try await next(request, context)
     }
@@ -73,6 +81,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
             identity.cache(caller, for: credential, validUntil: validUntil, generation: generation)
             return .authenticated(caller)
+        } catch let error as HearthError {
+            return .failed(error.code == .unauthorized ? error : HearthError(error.code, error.message))
+        } catch {
+            return .failed(HearthError(.unavailable, "credentials cannot be checked now; try again"))
+        }
+    }
+
+    /// The service account a client certificate stands for.
+    func authenticate(_ presented: NIOSSLCertificate, with clientCertificates: ClientCertificates) async -> RequestIdentity {
+        guard directory.isLoaded else {
+            return .failed(HearthError(.unavailable, "the server is starting: access control is loading; try again in a moment"))
+        }
+        do {
+            let (subject, serial, notAfter) = try await clientCertificates.authenticate(presented)
+            guard let principal = directory.principal(forSubject: subject.text, sessionID: nil) else {
+                return .failed(HearthError(.unauthorized, "the client certificate's \(subject) is disabled or no longer exists"))
+            }
+            return .authenticated(Caller(principal: principal, method: .clientCertificate, credentialID: serial, expiresAt: notAfter))
         } catch let error as HearthError {
             return .failed(error.code == .unauthorized ? error : HearthError(error.code, error.message))
         } catch {

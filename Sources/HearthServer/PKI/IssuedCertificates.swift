@@ -68,9 +68,9 @@ final class IssuedCertificates: Sendable {
         return revoked.map(Self.answer)
     }
 
-    /// True when the serial is revoked (for client certificates presented to the server).
-    func isRevoked(serial: String) async throws -> Bool {
-        try await store.record(Self.revocationKind, serial) != nil
+    /// The record of a serial, in any namespace (for client certificates presented to the server).
+    func record(serial: String) async throws -> CertificateRecord? {
+        try await store.record(Self.kind, serial)?.decoded(as: CertificateRecord.self)
     }
 
     /// The current CRL's DER, signed by the intermediate.

@@ -22,6 +22,7 @@ struct PKIRoutes: Sendable {
     let store: Store
     let issuer: CertificateIssuer
     let certificates: IssuedCertificates
+    let clientCertificates: ClientCertificates?
     let clusterDomain: String
     let maxBodyBytes: Int
 
@@ -157,6 +158,15 @@ struct PKIRoutes: Sendable {
             if !names.uris.contains(id) { names.uris.insert(id, at: 0) }
         }
 
+        // Identities in the cluster's own trust domain authenticate API calls (mTLS): they are
+        // issued only through serviceAccount, never by a policy.
+        let trustDomain = "spiffe://\(clusterDomain)/"
+        for (index, uri) in (body.uris ?? []).enumerated() where uri != spiffeID && uri.lowercased().hasPrefix(trustDomain) {
+            violations.append(
+                FieldViolation(
+                    field: "uris[\(index)]", reason: "'\(uri)' is in the cluster's trust domain: such identities are issued only with serviceAccount"))
+        }
+
         // The policy it is judged by.
         let policy: IssuancePolicy
         if let name = body.policy {
@@ -261,6 +271,7 @@ struct PKIRoutes: Sendable {
         guard let record = try await certificates.revoke(namespace: namespace, serial: serial, by: caller, reason: body.reason) else {
             throw HearthError(.notFound, "no certificate with serial \(serial) in namespace '\(namespace)'")
         }
+        clientCertificates?.forget(serial: serial)
         return try JSONResponse.make(record)
     }
 

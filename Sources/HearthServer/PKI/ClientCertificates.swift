@@ -1,0 +1,80 @@
+import Foundation
+import HearthCore
+import HearthSecurity
+import NIOCore
+import NIOSSL
+import Synchronization
+import SwiftASN1
+import X509
+
+/// Authenticates API calls made with a client certificate (mTLS) from Hearth's intermediate.
+///
+/// The TLS server asks every client for a certificate but requires none; one that is presented
+/// must chain to the root (the handshake refuses it otherwise, expired ones included). A request
+/// without an `Authorization` header on such a connection is then authenticated as the identity
+/// in the certificate's SPIFFE URI SAN, `spiffe://<cluster domain>/ns/<ns>/sa/<name>`, when:
+/// the intermediate signed it, it is within its validity, Hearth recorded issuing it for that
+/// very service account, and it is not revoked. A revocation on this replica takes effect on the
+/// next request; on another replica within ``cacheTTL``.
+final class ClientCertificates: Sendable {
+    private let certificates: IssuedCertificates
+    private let intermediate: CertificateAuthority
+    private let clusterDomain: String
+    private let cacheTTL: Duration
+    /// Serial -> the record (nil: none), and when it was read.
+    private let cache = Mutex<[String: (record: CertificateRecord?, checkedAt: ContinuousClock.Instant)]>([:])
+
+    init(certificates: IssuedCertificates, intermediate: CertificateAuthority, clusterDomain: String, cacheTTL: Duration) {
+        self.certificates = certificates
+        self.intermediate = intermediate
+        self.clusterDomain = clusterDomain
+        self.cacheTTL = cacheTTL
+    }
+
+    /// The peer's certificate on `channel`, if it is a TLS connection with one.
+    static func peerCertificate(on channel: any Channel) async -> NIOSSLCertificate? {
+        (try? await channel.nioSSL_peerCertificate().get()) ?? nil
+    }
+
+    /// Forgets what is cached of a serial (it was just revoked here).
+    func forget(serial: String) {
+        _ = cache.withLock { $0.removeValue(forKey: serial) }
+    }
+
+    /// The service account a presented certificate stands for.
+    /// - Throws: `HearthError(.unauthorized)` saying why the certificate is refused.
+    func authenticate(_ presented: NIOSSLCertificate, now: Date = Date()) async throws -> (subject: Subject, serial: String, notAfter: String) {
+        let refused = { (why: String) in HearthError(.unauthorized, "the client certificate is refused: \(why)") }
+        guard let certificate = try? Certificate(derEncoded: presented.toDERBytes()) else { throw refused("it cannot be read") }
+        guard intermediate.signed(certificate) else { throw refused("it was not issued by this cluster's intermediate CA") }
+        guard certificate.notValidBefore <= now, now < certificate.notValidAfter else { throw refused("it has expired or is not valid yet") }
+        let serial = CertificateIssuer.hex(certificate.serialNumber)
+        let prefix = "spiffe://\(clusterDomain)/ns/"
+        let uris = ((try? certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames()).compactMap { name -> String? in
+            if case .uniformResourceIdentifier(let uri) = name, uri.hasPrefix(prefix) { return uri }
+            return nil
+        }
+        guard uris.count == 1, let uri = uris.first else {
+            throw refused("it carries no SPIFFE ID of this cluster (\(prefix)<namespace>/sa/<name>)")
+        }
+        let parts = uri.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1] == "sa" else { throw refused("'\(uri)' is not a service account's SPIFFE ID") }
+        let (namespace, account) = (String(parts[0]), String(parts[2]))
+        let record = try await self.record(serial)
+        guard let record, record.namespace == namespace, record.serviceAccount == account else {
+            throw refused("Hearth has no record of issuing serial \(serial) to service account '\(namespace)/\(account)'")
+        }
+        guard record.revokedAt == nil else { throw refused("serial \(serial) was revoked") }
+        return (Subject(kind: .serviceAccount, name: account, namespace: namespace), serial, record.notAfter)
+    }
+
+    private func record(_ serial: String) async throws -> CertificateRecord? {
+        if let cached = cache.withLock({ $0[serial] }), .now - cached.checkedAt < cacheTTL { return cached.record }
+        let record = try await certificates.record(serial: serial)
+        cache.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+            cache[serial] = (record, .now)
+        }
+        return record
+    }
+}
