@@ -25,7 +25,7 @@ struct Hearth: AsyncParsableCommand {
             GetCommand.self, ApplyCommand.self, DeleteCommand.self, WatchCommand.self, APIResourcesCommand.self,
             UserCommand.self, GroupCommand.self, ServiceAccountCommand.self, APIKeyCommand.self, NamespaceCommand.self,
             RoleCommand.self, RoleBindingCommand.self, ServiceCommand.self, AuditCommand.self, VersionCommand.self,
-            SecretCommand.self, AdminCommand.self, KVCommand.self,
+            SecretCommand.self, AdminCommand.self, KVCommand.self, CertCommand.self,
         ]
     )
 }
