@@ -111,7 +111,7 @@ public struct HearthServer: Sendable {
             logger: logger)
         healthChecker = configuration.healthChecks
             ? HealthChecker(
-                store: store, view: catalog, probes: try HealthProbes(trustedCAPEM: try identity.authority.certificatePEM), holder: holder, logger: logger)
+                store: store, view: catalog, probes: try HealthProbes(trustedCAPEM: try identity.trustBundlePEM), holder: holder, logger: logger)
             : nil
     }
 
