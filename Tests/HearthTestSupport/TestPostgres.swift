@@ -63,11 +63,13 @@ public actor TestPostgres {
         try await shared.server().dataDirectory
     }
 
-    /// Runs SQL in the database of `url` with `psql`, stopping at the first error.
-    public static func execute(_ sql: String, in url: String) async throws {
+    /// Runs SQL in the database of `url` with `psql`, stopping at the first error; returns what
+    /// it printed, unaligned and without headers (`-tA`).
+    @discardableResult
+    public static func execute(_ sql: String, in url: String) async throws -> String {
         let server = try await shared.server()
-        try await Command.run(
-            server.binary("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+        return try await Command.run(
+            server.binary("psql"), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
             in: server.root, timeout: .seconds(30))
     }
 
