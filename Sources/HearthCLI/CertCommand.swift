@@ -15,6 +15,7 @@ struct CertCommand: AsyncParsableCommand {
 
             Examples:
               hearth cert issue -n demo --service-account w1 --out ./w1          # key made by Hearth
+              hearth cert issue -n demo --user --out ~/.hearth-cert              # mTLS as yourself
               hearth cert issue -n demo --policy web --dns web.svc.hearth.internal --csr web.csr --out .
               hearth cert list -n demo
               hearth cert show 5A3F… -n demo
@@ -34,6 +35,7 @@ struct CertCommand: AsyncParsableCommand {
         var ipAddresses: [String] = []
         var uris: [String] = []
         var serviceAccount: String?
+        var user = false
         var usage: [String]?
         var ttl: String?
         var policy: String?
@@ -59,6 +61,7 @@ struct CertCommand: AsyncParsableCommand {
         if !request.ipAddresses.isEmpty { body["ipAddresses"] = strings(request.ipAddresses) }
         if !request.uris.isEmpty { body["uris"] = strings(request.uris) }
         if let value = request.serviceAccount { body["serviceAccount"] = .string(value) }
+        if request.user { body["user"] = .bool(true) }
         if let value = request.usage { body["usage"] = strings(value) }
         if let value = request.ttl { body["ttl"] = .string(value) }
         if let value = request.policy { body["policy"] = .string(value) }
@@ -76,7 +79,7 @@ struct CertCommand: AsyncParsableCommand {
             print(([certificate] + chain).map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(), terminator: "")
             return
         }
-        let base = name ?? request.serviceAccount ?? request.dnsNames.first ?? request.ipAddresses.first ?? "certificate"
+        let base = name ?? request.serviceAccount ?? (request.user ? "user" : nil) ?? request.dnsNames.first ?? request.ipAddresses.first ?? "certificate"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         func write(_ text: String, _ file: String, mode: Int) throws -> String {
             let path = (out as NSString).appendingPathComponent(file)
@@ -131,6 +134,7 @@ struct CertCommand: AsyncParsableCommand {
         @Option(name: .customLong("ip"), help: "An IP address (repeatable).") var ipAddresses: [String] = []
         @Option(name: .customLong("uri"), help: "A URI SAN (repeatable).") var uris: [String] = []
         @Option(name: .customLong("service-account"), help: "A service account of the namespace: its SPIFFE ID becomes a URI SAN.") var serviceAccount: String?
+        @Flag(name: .long, help: "A client certificate for your own user ID (mTLS as yourself).") var user = false
         @Option(name: .long, help: "server, client or server,client (default: what the policy allows).") var usage: String?
         @Option(name: .long, help: "Lifetime, such as 24h (default 72h).") var ttl: String?
         @Option(name: .long, help: "The issuancepolicies resource the request is judged by.") var policy: String?
@@ -144,7 +148,7 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = Request(
-                dnsNames: dnsNames, ipAddresses: ipAddresses, uris: uris, serviceAccount: serviceAccount,
+                dnsNames: dnsNames, ipAddresses: ipAddresses, uris: uris, serviceAccount: serviceAccount, user: user,
                 usage: usage.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }, ttl: ttl, policy: policy,
                 commonName: name)
             try await CertCommand.issue(request, namespace: namespace, csrFile: csr, out: out, name: name, output: output, client: client)
@@ -268,9 +272,10 @@ struct CertCommand: AsyncParsableCommand {
             let account = record["serviceAccount"]?.stringValue
             let policy = record["policy"]?.stringValue.flatMap { $0.hasPrefix("issuancepolicies/") ? String($0.dropFirst(17)) : nil }
             var uris = list("uris")
-            if let account, let first = uris.first, first.hasSuffix("/sa/\(account)") { uris.removeFirst() }
+            let user = record["user"]?.stringValue != nil
+            if account != nil || user, !uris.isEmpty { uris.removeFirst() }  // the identity, added again by the server
             let request = Request(
-                dnsNames: list("dnsNames"), ipAddresses: list("ipAddresses"), uris: uris, serviceAccount: account, usage: list("usages"),
+                dnsNames: list("dnsNames"), ipAddresses: list("ipAddresses"), uris: uris, serviceAccount: account, user: user, usage: list("usages"),
                 ttl: ttl, policy: policy, commonName: record["commonName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
             try await CertCommand.issue(request, namespace: namespace, csrFile: csr, out: out, name: name, output: output, client: client)
         }

@@ -5598,6 +5598,10 @@ enum OpenAPIDocument {
                     "type": "string",
                     "description": "A service account of the namespace: its SPIFFE ID is added as a URI SAN"
                   },
+                  "user": {
+                    "type": "boolean",
+                    "description": "A client certificate for the calling user's own ID (spiffe://<cluster domain>/user/<name>), client usage only, up to 720h"
+                  },
                   "usage": {
                     "type": "array",
                     "items": {
@@ -7316,6 +7320,9 @@ enum OpenAPIDocument {
             }
           },
           "serviceAccount": {
+            "type": "string"
+          },
+          "user": {
             "type": "string"
           },
           "usages": {

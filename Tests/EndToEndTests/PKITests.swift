@@ -163,6 +163,13 @@ extension EndToEndTests {
             """)
         #expect(foreign.stdout.contains("curl failed") && !foreign.stdout.contains("serviceaccount"), "\(foreign.stdout)")
 
+        // A user's own client certificate authenticates as that user.
+        let user = try json(try await sh(#"api -d '{"generate":true,"user":true,"ttl":"1h"}' "$URL/v1/namespaces/demo/certificates""#).stdout)
+        try #require(user["certificate"]?.stringValue).write(toFile: work + "/u.pem", atomically: true, encoding: .utf8)
+        try #require(user["privateKey"]?.stringValue).write(toFile: work + "/u.key", atomically: true, encoding: .utf8)
+        let asUser = try json(try await sh(#"curl -sS --cacert "$CA" --cert u.pem --key u.key "$URL/v1/auth/whoami""#).stdout)
+        #expect(asUser["subject"]?.stringValue == "user:admin" && asUser["clusterAdmin"] == .bool(true), "\(asUser)")
+
         // Revoked: refused on the very next request.
         #expect(try await sh(#"api -o /dev/null -w '%{http_code}' -X POST "$URL/v1/namespaces/demo/certificates/\#(serial)/revoke""#).stdout == "200")
         let revoked = try await sh(#"mtls -w '\n%{http_code}' "$URL/v1/auth/whoami""#)

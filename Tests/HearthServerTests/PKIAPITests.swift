@@ -108,6 +108,27 @@ struct PKIAPITests {
         }
     }
 
+    @Test("a user's own client certificate: its ID, client usage only, for itself only")
+    func userCertificate() async throws {
+        try await APIFixture.with(.sqlite) { api in
+            try await api.createNamespace("demo")
+            let issued = try await api.request(.post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"user":true,"ttl":"1h"}"#)
+            #expect(issued.status == 201, "\(issued.text)")
+            let leaf = try Certificate(pemEncoded: try #require(issued.json["certificate"]?.stringValue))
+            #expect(Array(try #require(try leaf.extensions.subjectAlternativeNames)) == [.uniformResourceIdentifier("spiffe://hearth.internal/user/admin")])
+            #expect(try leaf.extensions.extendedKeyUsage == ExtendedKeyUsage([.clientAuth]))
+            let serial = try #require(issued.json["serial"]?.stringValue)
+            #expect(try await api.request(.get, "/v1/namespaces/demo/certificates/\(serial)").json["user"]?.stringValue == "admin")
+            let server = try await api.request(.post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"user":true,"usage":["server"]}"#)
+            #expect(server.status == 403)
+            let both = try await api.request(.post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"user":true,"serviceAccount":"x"}"#)
+            #expect(both.status == 422)
+            let forged = try await api.request(
+                .post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"uris":["spiffe://hearth.internal/user/someone"],"policy":"p"}"#)
+            #expect(forged.status == 422 && forged.text.contains("trust domain"), "\(forged.text)")
+        }
+    }
+
     @Test("refusals answer 4xx with the reason, issue nothing, and are audited")
     func refusals() async throws {
         try await APIFixture.with(.sqlite) { api in

@@ -27,6 +27,11 @@ public struct CertificateNames: Sendable, Hashable {
         "spiffe://\(clusterDomain)/ns/\(namespace)/sa/\(serviceAccount)"
     }
 
+    /// The SPIFFE-style ID of a user: `spiffe://<cluster-domain>/user/<name>`.
+    public static func userID(clusterDomain: String, user: String) -> String {
+        "spiffe://\(clusterDomain)/user/\(user)"
+    }
+
     /// Problems with the names themselves, before any policy: empty, malformed, unparsable.
     public var violations: [FieldViolation] {
         var found: [FieldViolation] = []

@@ -11,6 +11,8 @@ struct CertificateRecord: Codable, Sendable {
     var ipAddresses: [String]
     var uris: [String]
     var serviceAccount: String?
+    /// For a user's own client certificate: the user's name.
+    var user: String?
     var usages: [String]
     var keyType: String
     /// The issuance policy the request was judged by.

@@ -12,9 +12,10 @@ import X509
 /// The TLS server asks every client for a certificate but requires none; one that is presented
 /// must chain to the root (the handshake refuses it otherwise, expired ones included). A request
 /// without an `Authorization` header on such a connection is then authenticated as the identity
-/// in the certificate's SPIFFE URI SAN, `spiffe://<cluster domain>/ns/<ns>/sa/<name>`, when:
-/// the intermediate signed it, it is within its validity, Hearth recorded issuing it for that
-/// very service account, and it is not revoked. A revocation on this replica takes effect on the
+/// in the certificate's SPIFFE URI SAN, `spiffe://<cluster domain>/ns/<ns>/sa/<name>` (a service
+/// account) or `spiffe://<cluster domain>/user/<name>` (a user), when: the intermediate signed
+/// it, it is within its validity, Hearth recorded issuing it for that very identity, and it is
+/// not revoked. A revocation on this replica takes effect on the
 /// next request; on another replica within ``cacheTTL``.
 final class ClientCertificates: Sendable {
     private let certificates: IssuedCertificates
@@ -49,23 +50,32 @@ final class ClientCertificates: Sendable {
         guard intermediate.signed(certificate) else { throw refused("it was not issued by this cluster's intermediate CA") }
         guard certificate.notValidBefore <= now, now < certificate.notValidAfter else { throw refused("it has expired or is not valid yet") }
         let serial = CertificateIssuer.hex(certificate.serialNumber)
-        let prefix = "spiffe://\(clusterDomain)/ns/"
+        let prefix = "spiffe://\(clusterDomain)/"
         let uris = ((try? certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames()).compactMap { name -> String? in
             if case .uniformResourceIdentifier(let uri) = name, uri.hasPrefix(prefix) { return uri }
             return nil
         }
         guard uris.count == 1, let uri = uris.first else {
-            throw refused("it carries no SPIFFE ID of this cluster (\(prefix)<namespace>/sa/<name>)")
+            throw refused("it carries no SPIFFE ID of this cluster (\(prefix)ns/<namespace>/sa/<name> or \(prefix)user/<name>)")
         }
         let parts = uri.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[1] == "sa" else { throw refused("'\(uri)' is not a service account's SPIFFE ID") }
-        let (namespace, account) = (String(parts[0]), String(parts[2]))
         let record = try await self.record(serial)
-        guard let record, record.namespace == namespace, record.serviceAccount == account else {
-            throw refused("Hearth has no record of issuing serial \(serial) to service account '\(namespace)/\(account)'")
+        let subject: Subject
+        if parts.count == 4, parts[0] == "ns", parts[2] == "sa" {
+            let (namespace, account) = (String(parts[1]), String(parts[3]))
+            guard let record, record.namespace == namespace, record.serviceAccount == account else {
+                throw refused("Hearth has no record of issuing serial \(serial) to service account '\(namespace)/\(account)'")
+            }
+            subject = Subject(kind: .serviceAccount, name: account, namespace: namespace)
+        } else if parts.count == 2, parts[0] == "user" {
+            let user = String(parts[1])
+            guard let record, record.user == user else { throw refused("Hearth has no record of issuing serial \(serial) to user '\(user)'") }
+            subject = .user(user)
+        } else {
+            throw refused("'\(uri)' is neither a service account's nor a user's ID")
         }
-        guard record.revokedAt == nil else { throw refused("serial \(serial) was revoked") }
-        return (Subject(kind: .serviceAccount, name: account, namespace: namespace), serial, record.notAfter)
+        guard let record, record.revokedAt == nil else { throw refused("serial \(serial) was revoked") }
+        return (subject, serial, record.notAfter)
     }
 
     private func record(_ serial: String) async throws -> CertificateRecord? {

@@ -35,6 +35,8 @@ struct PKIRoutes: Sendable {
         var ipAddresses: [String]?
         var uris: [String]?
         var serviceAccount: String?
+        /// true: a client certificate for the calling user's own identity.
+        var user: Bool?
         var usage: [String]?
         var ttl: String?
         var policy: String?
@@ -157,6 +159,20 @@ struct PKIRoutes: Sendable {
             spiffeID = id
             if !names.uris.contains(id) { names.uris.insert(id, at: 0) }
         }
+        var userName: String?
+        if body.user == true {
+            guard body.serviceAccount == nil else {
+                throw HearthError.invalid([FieldViolation(field: "user", reason: "a certificate is for a user or for a service account, not both")])
+            }
+            let principal = context.principal
+            guard principal.kind == .user else {
+                throw HearthError(.forbidden, "only a user can be issued a user's client certificate, for itself; \(principal) is not a user")
+            }
+            let id = CertificateNames.userID(clusterDomain: clusterDomain, user: principal.name)
+            userName = principal.name
+            spiffeID = id
+            if !names.uris.contains(id) { names.uris.insert(id, at: 0) }
+        }
 
         // Identities in the cluster's own trust domain authenticate API calls (mTLS): they are
         // issued only through serviceAccount, never by a policy.
@@ -164,8 +180,9 @@ struct PKIRoutes: Sendable {
         for (index, uri) in (body.uris ?? []).enumerated() where uri != spiffeID && uri.lowercased().hasPrefix(trustDomain) {
             violations.append(
                 FieldViolation(
-                    field: "uris[\(index)]", reason: "'\(uri)' is in the cluster's trust domain: such identities are issued only with serviceAccount"))
+                    field: "uris[\(index)]", reason: "'\(uri)' is in the cluster's trust domain: such identities are issued only with serviceAccount or user"))
         }
+        guard violations.isEmpty else { throw HearthError.invalid(violations) }
 
         // The policy it is judged by.
         let policy: IssuancePolicy
@@ -180,6 +197,9 @@ struct PKIRoutes: Sendable {
             policy = try PKIResourceTypes.policy(from: resource.spec, name: "issuancepolicies/\(name)")
         } else if let account = body.serviceAccount {
             policy = IssuancePolicy.serviceAccountDefault(clusterDomain: clusterDomain, namespace: namespace, serviceAccount: account)
+        } else if let userName, let spiffeID {
+            // A user's own identity, for client authentication only.
+            policy = IssuancePolicy(name: "the default policy of user '\(userName)'", uris: [spiffeID], usages: [.client], maxTTL: 30 * 86400)
         } else {
             throw HearthError.invalid([
                 FieldViolation(
@@ -239,7 +259,7 @@ struct PKIRoutes: Sendable {
         try await certificates.record(
             CertificateRecord(
                 serial: leaf.serial, namespace: namespace, commonName: body.commonName ?? signingRequest?.commonName ?? names.dnsNames.first ?? names.uris.first ?? "",
-                dnsNames: names.dnsNames, ipAddresses: names.ipAddresses, uris: names.uris, serviceAccount: body.serviceAccount,
+                dnsNames: names.dnsNames, ipAddresses: names.ipAddresses, uris: names.uris, serviceAccount: body.serviceAccount, user: userName,
                 usages: names.usages.map(\.rawValue).sorted(), keyType: keyType.rawValue, policy: policy.name, issuedBy: caller,
                 notBefore: Timestamp.string(from: leaf.notBefore), notAfter: Timestamp.string(from: leaf.notAfter)))
         context.auditNote?.name = leaf.serial
