@@ -14,6 +14,22 @@ extension EndToEndTests {
         return result.stdout
     }
 
+    /// Runs dig until `settled` accepts its output (for at most 5 s), and returns the output: the
+    /// DNS answers follow the registry within a rebuild interval, not at the instant a write is
+    /// answered.
+    static func digUntil(_ port: Int, _ arguments: [String], _ settled: (String) -> Bool) async throws -> String {
+        var output = try await dig(port, arguments)
+        for _ in 0..<50 where !settled(output) {
+            try await Task.sleep(for: .milliseconds(100))
+            output = try await dig(port, arguments)
+        }
+        return output
+    }
+
+    static func lines(_ output: String) -> Set<String> {
+        Set(output.split(separator: "\n").map(String.init))
+    }
+
     static func put(_ client: HearthClient, _ path: String, _ json: String) async throws {
         _ = try await client.send(.PUT, path, body: Data(json.utf8))
     }
@@ -51,7 +67,7 @@ extension EndToEndTests {
             api, "/v1/namespaces/shop/services/web/instances/sick",
             #"{"spec":{"address":"10.0.0.99","checks":[{"type":"tcp","target":"127.0.0.1:1","interval":"60s"}]}}"#)
 
-        let a = try await Self.dig(port, ["web.shop.svc.hearth.internal", "A", "+short"])
+        let a = try await Self.digUntil(port, ["web.shop.svc.hearth.internal", "A", "+short"]) { Self.lines($0).count == 3 }
         #expect(Set(a.split(separator: "\n").map(String.init)) == ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "\(a)")
         let full = try await Self.dig(port, ["web.shop.svc.hearth.internal", "A"])
         #expect(full.contains("flags: qr aa"), "authoritative: \(full)")
@@ -87,6 +103,7 @@ extension EndToEndTests {
         for index in 1...60 {
             try await Self.put(api, "/v1/namespaces/shop/services/big/instances/big-\(index)", #"{"spec":{"address":"10.1.0.\#(index)"}}"#)
         }
+        _ = try await Self.digUntil(port, ["big.shop.svc.hearth.internal", "A", "+tcp", "+short"]) { Self.lines($0).count == 60 }
         let truncated = try await Self.dig(port, ["big.shop.svc.hearth.internal", "A", "+edns=0", "+bufsize=512", "+ignore"])
         #expect(truncated.contains(" tc"), "TC over UDP: \(truncated)")
         let retried = try await Self.dig(port, ["big.shop.svc.hearth.internal", "A", "+edns=0", "+bufsize=512", "+short"])
@@ -97,12 +114,14 @@ extension EndToEndTests {
         // User zones and records, with serials that move.
         try await Self.put(api, "/v1/namespaces/shop/dnszones/example", #"{"spec":{"domain":"example.test","ttl":300}}"#)
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/www", #"{"spec":{"zone":"example","name":"www","type":"A","values":["192.0.2.10","192.0.2.11"]}}"#)
+        _ = try await Self.digUntil(port, ["www.example.test", "A", "+short"]) { Self.lines($0).count == 2 }
         let serial1 = try await Self.dig(port, ["example.test", "SOA", "+short"]).split(separator: " ").dropFirst(2).first
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/alias", #"{"spec":{"zone":"example","name":"alias","type":"CNAME","values":["www"]}}"#)
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/mail", #"{"spec":{"zone":"example","name":"@","type":"MX","values":["10 mx1","20 mx2.example.test."]}}"#)
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/txt", #"{"spec":{"zone":"example","name":"@","type":"TXT","ttl":60,"values":["\"v=spf1 -all\""]}}"#)
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/caa", #"{"spec":{"zone":"example","name":"@","type":"CAA","values":["0 issue \"letsencrypt.org\""]}}"#)
         try await Self.put(api, "/v1/namespaces/shop/dnsrecords/sip", #"{"spec":{"zone":"example","name":"_sip._tcp","type":"SRV","values":["10 5 5060 www"]}}"#)
+        _ = try await Self.digUntil(port, ["_sip._tcp.example.test", "SRV", "+short"]) { $0.contains("5060") }
         let serial2 = try await Self.dig(port, ["example.test", "SOA", "+short"]).split(separator: " ").dropFirst(2).first
         #expect(serial1 != nil && serial2 != nil && serial1 != serial2, "the SOA serial moves: \(String(describing: serial1)) -> \(String(describing: serial2))")
         let cname = try await Self.dig(port, ["alias.example.test", "A", "+noall", "+answer"])
@@ -128,7 +147,7 @@ extension EndToEndTests {
 
         // Deregistering takes an instance out of the answers.
         _ = try await api.send(.DELETE, "/v1/namespaces/shop/services/web/instances/web-1")
-        let after = try await Self.dig(port, ["web.shop.svc.hearth.internal", "A", "+short"])
+        let after = try await Self.digUntil(port, ["web.shop.svc.hearth.internal", "A", "+short"]) { !Self.lines($0).contains("10.0.0.1") }
         #expect(Set(after.split(separator: "\n").map(String.init)) == ["10.0.0.2", "10.0.0.3"], "\(after)")
 
         // A query flood does not stop the API: it answers while 3 s of queries pour in.
