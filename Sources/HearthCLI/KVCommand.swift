@@ -253,16 +253,7 @@ struct KVCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let bytes: Data
-            if let value {
-                bytes = Data(value.utf8)
-            } else if let fromFile {
-                guard let data = FileManager.default.contents(atPath: fromFile) else { throw CLIFailure("cannot read \(fromFile)") }
-                bytes = data
-            } else {
-                if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("Reading the value from standard input (end with Ctrl-D)...\n".utf8)) }
-                bytes = FileHandle.standardInput.readDataToEndOfFile()
-            }
+            let bytes = try ValueInput.read(value: value, fromFile: fromFile)
             let api = try await client.client()
             var items: [(String, String?)] = []
             if let cas { items.append(("cas", String(cas))) }

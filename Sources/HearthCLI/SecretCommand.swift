@@ -82,16 +82,7 @@ struct SecretCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let bytes: Data
-            if let value {
-                bytes = Data(value.utf8)
-            } else if let fromFile {
-                guard let data = FileManager.default.contents(atPath: fromFile) else { throw CLIFailure("cannot read \(fromFile)") }
-                bytes = data
-            } else {
-                if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("Reading the value from standard input (end with Ctrl-D)...\n".utf8)) }
-                bytes = FileHandle.standardInput.readDataToEndOfFile()
-            }
+            let bytes = try ValueInput.read(value: value, fromFile: fromFile)
             let body: JSONValue =
                 if let text = String(data: bytes, encoding: .utf8) { .object(["value": .string(text)]) } else {
                     .object(["valueBase64": .string(bytes.base64EncodedString())])
