@@ -18,18 +18,10 @@ struct BlockingQuery: Sendable {
     /// How long to hold: the requested wait, else the default.
     var timeout: Duration { wait ?? Self.defaultWait }
 
-    init(index: Int64? = nil, wait: Duration? = nil) {
-        self.index = index
-        self.wait = wait
-    }
-
     /// Reads `index` and `wait` from the query; 400 for values that are not sane.
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
-        index = try query["index"].map { text -> Int64 in
-            guard let index = Int64(text), index >= 0 else { throw HearthError(.badRequest, "index must be a non-negative integer, not '\(text)'") }
-            return index
-        }
+        index = try query.integer("index")
         wait = try query["wait"].map { text -> Duration in
             guard let wait = Duration.parse(String(text)), wait >= .zero else {
                 throw HearthError(.badRequest, "wait must be a duration such as 30s or 5m, not '\(text)'")

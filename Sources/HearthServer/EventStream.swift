@@ -81,6 +81,17 @@ struct EventStream<Event: FeedEvent>: Sendable {
             })
     }
 
+    /// The revision a watch starts after: `?revision=N`, or the `Last-Event-ID` a reconnecting
+    /// SSE client sends; nil for "from now".
+    static func requestedRevision(_ request: Request) throws -> Int64? {
+        let text = request.uri.queryParameters["revision"].map(String.init) ?? request.headers[.init("Last-Event-ID")!]
+        guard let text, !text.isEmpty else { return nil }
+        guard let revision = Int64(text), revision >= 0 else {
+            throw HearthError(.badRequest, "revision must be a non-negative integer, not '\(text)'")
+        }
+        return revision
+    }
+
     /// An SSE frame: the revision as `id`, the kind as `event`, the JSON as `data`.
     static func frame(revision: Int64, kind: String, json: some Encodable) throws -> ByteBuffer {
         var buffer = ByteBuffer(string: "id: \(revision)\nevent: \(kind)\ndata: ")

@@ -189,7 +189,7 @@ struct ResourceRoutes: Sendable {
             if context.access?.publicOnly == true || context.access?.visibleOnly == true {
                 throw HearthError(.forbidden, "\(context.principal) may not watch \(type.name) here")
             }
-            let revision = try watchRevision(request)
+            let revision = try EventStream<ChangeEvent>.requestedRevision(request)
             return try await WatchStream(store: store, options: options, heartbeat: watchHeartbeat).response(from: revision)
         }
         if let limit = query["limit"] {
@@ -220,15 +220,6 @@ struct ResourceRoutes: Sendable {
         }
         return try JSONResponse.make(
             ResourceList(type: type.name, items: page.items, revision: page.revision, continue: page.next.map { ContinueToken.encode($0) }))
-    }
-
-    private func watchRevision(_ request: Request) throws -> Int64? {
-        let text = request.uri.queryParameters["revision"].map(String.init) ?? request.headers[.init("Last-Event-ID")!]
-        guard let text, !text.isEmpty else { return nil }
-        guard let revision = Int64(text), revision >= 0 else {
-            throw HearthError(.badRequest, "revision must be a non-negative integer")
-        }
-        return revision
     }
 
     func get(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {

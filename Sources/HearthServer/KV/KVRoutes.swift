@@ -3,7 +3,6 @@ import HTTPTypes
 import HearthCore
 import HearthStore
 import Hummingbird
-import HummingbirdCore
 
 /// The key-value store's API: `/v1/namespaces/{namespace}/kv/{key...}` with raw values, blocking
 /// reads, watches and transactions.
@@ -49,14 +48,14 @@ struct KVRoutes: Sendable {
         let namespace = context.parameters.get("namespace") ?? ""
         let key = try Self.key(of: request, namespace: namespace)
         let query = request.uri.queryParameters
-        let keysOnly = try Self.flag(query, "keys")
-        let recurse = try Self.flag(query, "recurse")
+        let keysOnly = try query.flag("keys")
+        let recurse = try query.flag("recurse")
         let listing = keysOnly || recurse || key.isEmpty
         if let reason = listing ? KVKey.prefixViolation(of: key) : KVKey.violation(of: key) {
             throw HearthError(.invalid, "\(listing ? "prefix" : "key") '\(key)': \(reason)")
         }
         try await checkScope(context, namespace: namespace, key: key, write: false)
-        if try Self.flag(query, "watch") {
+        if try query.flag("watch") {
             return try await watch(namespace: namespace, key: key, prefix: listing, request: request)
         }
         let blocking = try BlockingQuery(request)
@@ -96,7 +95,7 @@ struct KVRoutes: Sendable {
             if let entry = try await store.kvGet(namespace: namespace, key: key) {
                 if let ticket { waiters.cancel(ticket) }
                 var headers: HTTPFields = [BlockingQuery.indexHeader: String(entry.modifyRevision), Self.versionHeader: String(entry.version)]
-                if try Self.flag(query, "meta") { return try JSONResponse.make(KVEntryJSON(entry), headers: headers) }
+                if try query.flag("meta") { return try JSONResponse.make(KVEntryJSON(entry), headers: headers) }
                 headers[.contentType] = "application/octet-stream"
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: entry.value)))
             }
@@ -123,10 +122,7 @@ struct KVRoutes: Sendable {
     }
 
     private func watch(namespace: String, key: String, prefix: Bool, request: Request) async throws -> Response {
-        let revision = try request.uri.queryParameters["revision"].map { text -> Int64 in
-            guard let revision = Int64(text), revision >= 0 else { throw HearthError(.badRequest, "revision must be a non-negative integer") }
-            return revision
-        }
+        let revision = try EventStream<KVEvent>.requestedRevision(request)
         let store = self.store
         return try await EventStream(
             feed: store.kvFeed,
@@ -144,7 +140,7 @@ struct KVRoutes: Sendable {
         if let reason = KVKey.violation(of: key) { throw HearthError(.invalid, "key '\(key)': \(reason)") }
         try await checkScope(context, namespace: namespace, key: key, write: true)
         let query = request.uri.queryParameters
-        let cas = try Self.version(query, "cas")
+        let cas = try query.integer("cas")
         let ttl = try query["ttl"].map { text -> Int64 in
             guard let ttl = Duration.parse(String(text)), ttl > .zero, ttl <= .seconds(365 * 86_400) else {
                 throw HearthError(.badRequest, "ttl must be a positive duration such as 30s or 10m (at most a year), not '\(text)'")
@@ -169,12 +165,12 @@ struct KVRoutes: Sendable {
         let namespace = context.parameters.get("namespace") ?? ""
         let key = try Self.key(of: request, namespace: namespace)
         let query = request.uri.queryParameters
-        let recurse = try Self.flag(query, "recurse")
+        let recurse = try query.flag("recurse")
         if let reason = recurse ? KVKey.prefixViolation(of: key) : KVKey.violation(of: key) {
             throw HearthError(.invalid, "\(recurse ? "prefix" : "key") '\(key)': \(reason)")
         }
         try await checkScope(context, namespace: namespace, key: key, write: true)
-        let cas = try Self.version(query, "cas")
+        let cas = try query.integer("cas")
         if recurse, cas != nil { throw HearthError(.badRequest, "cas applies to one key, not with recurse") }
         let operation: KVOperation = recurse ? .deletePrefix(prefix: key) : .delete(key: key, cas: cas)
         let outcome = try await store.kvApply(
@@ -222,21 +218,5 @@ struct KVRoutes: Sendable {
             throw HearthError(.badRequest, "the key is not valid percent-encoded UTF-8")
         }
         return decoded
-    }
-
-    static func flag(_ query: FlatDictionary<Substring, Substring>, _ name: String) throws -> Bool {
-        guard let value = query[Substring(name)] else { return false }
-        switch value {
-        case "", "true", "1": return true
-        case "false", "0": return false
-        default: throw HearthError(.badRequest, "\(name) must be true or false, not '\(value)'")
-        }
-    }
-
-    static func version(_ query: FlatDictionary<Substring, Substring>, _ name: String) throws -> Int64? {
-        try query[Substring(name)].map { text -> Int64 in
-            guard let value = Int64(text), value >= 0 else { throw HearthError(.badRequest, "\(name) must be a non-negative integer, not '\(text)'") }
-            return value
-        }
     }
 }

@@ -58,7 +58,7 @@ struct RegistryRoutes: Sendable {
     private func discover(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         let (namespace, service) = try path(context)
         let query = request.uri.queryParameters
-        let healthyOnly = try Self.flag(query["healthy"].map(String.init), name: "healthy")
+        let healthyOnly = try query.flag("healthy")
         let tag = query["tag"].map(String.init)
         let blocking = try BlockingQuery(request)
         if context.access?.publicOnly == true {
@@ -175,14 +175,6 @@ struct RegistryRoutes: Sendable {
     }
 
     // MARK: Helpers
-
-    static func flag(_ text: String?, name: String) throws -> Bool {
-        switch text {
-        case nil, "false", "0": false
-        case "", "true", "1": true
-        case let other?: throw HearthError(.badRequest, "\(name) must be true or false, not '\(other)'")
-        }
-    }
 
     /// A heartbeat's note: a JSON `{"output": "..."}` or plain text.
     static func note(of request: Request, limit: Int) async throws -> String? {

@@ -76,7 +76,7 @@ struct SecretRoutes: Sendable {
 
     private func put(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         let (namespace, name) = try Self.path(context, forWrite: true)
-        let cas = try Self.integer(request, "cas", minimum: 0)
+        let cas = try request.uri.queryParameters.integer("cas")
         let value = try await SecretValueBody.read(request)
         let keys = self.keys
         let written = try await store.putSecret(
@@ -91,7 +91,7 @@ struct SecretRoutes: Sendable {
 
     private func read(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         let (namespace, name) = try Self.path(context, forWrite: false)
-        let wanted = try Self.integer(request, "version", minimum: 1)
+        let wanted = try request.uri.queryParameters.integer("version", minimum: 1)
         let versions = try await store.secretVersions(namespace: namespace, name: name)
         guard let latest = versions.last else { throw HearthError(.notFound, "secret '\(name)' not found in namespace '\(namespace)'") }
         let number = wanted ?? latest.version
@@ -137,7 +137,7 @@ struct SecretRoutes: Sendable {
     private func delete(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         let (namespace, name) = try Self.path(context, forWrite: false)
         let query = request.uri.queryParameters
-        let destroy = try Self.flag(query["destroy"].map(String.init), name: "destroy")
+        let destroy = try query.flag("destroy")
         let named = try Self.versionList(query["versions"].map(String.init))
         let change: SecretChange
         switch (destroy, named.isEmpty) {
@@ -218,22 +218,6 @@ struct SecretRoutes: Sendable {
             throw HearthError(.notFound, "secret '\(name)' not found: a secret name \(problem)")
         }
         return (namespace, name)
-    }
-
-    static func integer(_ request: Request, _ name: String, minimum: Int64) throws -> Int64? {
-        guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
-        guard let value = Int64(String(text)), value >= minimum else {
-            throw HearthError(.badRequest, "\(name) must be an integer of at least \(minimum)")
-        }
-        return value
-    }
-
-    static func flag(_ text: String?, name: String) throws -> Bool {
-        switch text {
-        case nil, "false", "0": return false
-        case "", "true", "1": return true
-        default: throw HearthError(.badRequest, "\(name) must be true or false")
-        }
     }
 
     /// `?versions=1,2,3`.
