@@ -100,7 +100,7 @@ public struct HearthServer: Sendable {
             throw HearthError(.badRequest, "--dns-domain: '\(configuration.dnsDomain)' is not a domain name: \(error.message)")
         }
         catalog = RegistryView(store: store, logger: logger)
-        kvWaiters = KVWaiters(store: store, logger: logger)
+        kvWaiters = KVWaiters(store: store)
         kvTokens = KVTokens(store: store, identity: identityService, cacheTTL: configuration.credentialCacheTTL)
         let listenAddress = configuration.dnsListen.flatMap { IPAddressBytes.parse($0.host) }.flatMap { $0.allSatisfy { $0 == 0 } ? nil : $0 }
         dnsCatalog = DNSCatalog(

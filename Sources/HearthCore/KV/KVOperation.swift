@@ -51,7 +51,4 @@ public struct KVTransactionOutcome: Sendable {
         self.revision = revision
         self.results = results
     }
-
-    /// The status to record in the audit trail: 200.
-    public var httpStatus: Int { 200 }
 }

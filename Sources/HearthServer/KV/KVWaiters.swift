@@ -1,6 +1,5 @@
 import HearthCore
 import HearthStore
-import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -62,16 +61,11 @@ final class KVWaiters: Service, Sendable {
     }
 
     private let store: Store
-    private let logger: Logger
     private let state = Mutex(State())
 
-    init(store: Store, logger: Logger) {
+    init(store: Store) {
         self.store = store
-        self.logger = logger
     }
-
-    /// How many callers are registered.
-    var count: Int { state.withLock { $0.waiters.count } }
 
     /// A registration: pass it to ``wait(_:timeout:)`` or ``cancel(_:)`` exactly once.
     struct Ticket: Sendable {
