@@ -40,6 +40,15 @@ extension PostgresBackend {
         return (0, 0)
     }
 
+    func kvHasExpired(atMillis now: Int64) async throws -> Bool {
+        for try await _ in try await client.query(
+            "SELECT 1 FROM kv WHERE expires_ms IS NOT NULL AND expires_ms <= \(now) LIMIT 1", logger: logger
+        ) {
+            return true
+        }
+        return false
+    }
+
     func kvLastChange(namespace: String, key: String, prefix: Bool) async throws -> Int64 {
         let query: PostgresQuery =
             prefix

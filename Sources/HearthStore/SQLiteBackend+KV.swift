@@ -23,6 +23,12 @@ extension SQLiteBackend {
         }
     }
 
+    func kvHasExpired(atMillis now: Int64) async throws -> Bool {
+        try withReader { db in
+            try !db.rows("SELECT 1 FROM kv WHERE expires_ms IS NOT NULL AND expires_ms <= ? LIMIT 1", [.int(now)]) { _ in true }.isEmpty
+        }
+    }
+
     func kvLastChange(namespace: String, key: String, prefix: Bool) async throws -> Int64 {
         try withReader { db in
             if prefix {

@@ -32,10 +32,12 @@ extension Store {
         }
     }
 
-    /// Deletes keys whose TTL has run out, up to `limit`; returns how many.
+    /// Deletes keys whose TTL has run out, up to `limit`; returns how many. When none has, it
+    /// only reads: the sweep runs every second on every replica and must not queue a write then.
     @discardableResult
     public func kvExpire(limit: Int = 1000) async throws -> Int {
-        try await submit { transaction, revisions, _ in
+        guard try await timed("get", { try await backend.kvHasExpired(atMillis: MutationEngine.nowMillis()) }) else { return 0 }
+        return try await submit { transaction, revisions, _ in
             try await KVEngine.expire(nowMillis: MutationEngine.nowMillis(), limit: limit, in: transaction, revisions: revisions)
         }
     }

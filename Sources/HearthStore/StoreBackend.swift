@@ -44,6 +44,8 @@ protocol StoreBackend: Sendable {
     func kvScan(namespace: String, prefix: String, after: String?, limit: Int, values: Bool) async throws -> [KVEntry]
     func kvChanges(after revision: Int64, limit: Int) async throws -> [KVEvent]
     func kvRevisions() async throws -> (current: Int64, compacted: Int64)
+    /// True if some key's TTL has run out at `now` (a read, so that an idle sweep writes nothing).
+    func kvHasExpired(atMillis now: Int64) async throws -> Bool
     /// The revision of the last logged change to the key (or under the prefix); 0 if none is logged.
     func kvLastChange(namespace: String, key: String, prefix: Bool) async throws -> Int64
 }
