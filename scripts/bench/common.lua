@@ -32,6 +32,35 @@ function M.auth(headers)
    return headers
 end
 
+-- wrk's init and request for requests made once per key, make(k) for k in 0 .. BENCH_KEYS-1,
+-- and sent round-robin, each thread starting at a different key.
+function M.round_robin(make)
+   local requests, i = {}, 0
+   local function init(args)
+      for k = 0, M.keys - 1 do requests[k] = make(k) end
+      i = (tid * 499) % M.keys
+   end
+   local function request()
+      local r = requests[i]
+      i = (i + 1) % M.keys
+      return r
+   end
+   return init, request
+end
+
+-- wrk's init and request for puts, by BENCH_PUT_MODE: overwrite (default) round-robin over the
+-- keys name(k) put beforehand; fresh, a new key every request, fresh_name(counter).
+function M.puts(put, name, fresh_name)
+   if os.getenv("BENCH_PUT_MODE") ~= "fresh" then
+      return M.round_robin(function(k) return put(name(k)) end)
+   end
+   local counter = 0
+   return function(args) end, function()
+      counter = counter + 1
+      return put(fresh_name(counter))
+   end
+end
+
 -- Standard base64 (etcd's JSON gateway takes keys and values as base64 bytes).
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 function M.base64(s)

@@ -9,28 +9,10 @@ response = C.response -- nil unless BENCH_DIAG=1
 
 local headers = { ["Content-Type"] = "application/json" }
 local value = C.base64(C.value())
-local fresh = os.getenv("BENCH_PUT_MODE") == "fresh"
-local requests = {}
-local i = 0
-local counter = 0
 
-local function put(key)
-   return wrk.format("POST", "/v3/kv/put", headers, '{"key":"' .. C.base64(key) .. '","value":"' .. value .. '"}')
-end
-
-function init(args)
-   if not fresh then
-      for k = 0, C.keys - 1 do requests[k] = put("bench/g-" .. k) end
-      i = (tid * 499) % C.keys
-   end
-end
-
-function request()
-   if fresh then
-      counter = counter + 1
-      return put(string.format("bench/n-%s-%d-%d", C.run, tid, counter))
-   end
-   local r = requests[i]
-   i = (i + 1) % C.keys
-   return r
-end
+init, request = C.puts(
+   function(key)
+      return wrk.format("POST", "/v3/kv/put", headers, '{"key":"' .. C.base64(key) .. '","value":"' .. value .. '"}')
+   end,
+   function(k) return "bench/g-" .. k end,
+   function(counter) return string.format("bench/n-%s-%d-%d", C.run, tid, counter) end)

@@ -8,28 +8,8 @@ response = C.response -- nil unless BENCH_DIAG=1
 
 local headers = C.auth({ ["Content-Type"] = "application/octet-stream" })
 local value = C.value()
-local fresh = os.getenv("BENCH_PUT_MODE") == "fresh"
-local requests = {}
-local i = 0
-local counter = 0
 
-local function put(key)
-   return wrk.format("PUT", "/v1/namespaces/bench/kv/" .. key, headers, value)
-end
-
-function init(args)
-   if not fresh then
-      for k = 0, C.keys - 1 do requests[k] = put("g-" .. k) end
-      i = (tid * 499) % C.keys
-   end
-end
-
-function request()
-   if fresh then
-      counter = counter + 1
-      return put(string.format("n-%s-%d-%d", C.run, tid, counter))
-   end
-   local r = requests[i]
-   i = (i + 1) % C.keys
-   return r
-end
+init, request = C.puts(
+   function(key) return wrk.format("PUT", "/v1/namespaces/bench/kv/" .. key, headers, value) end,
+   function(k) return "g-" .. k end,
+   function(counter) return string.format("n-%s-%d-%d", C.run, tid, counter) end)
