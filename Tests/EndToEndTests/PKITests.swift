@@ -10,18 +10,10 @@ import Testing
 extension EndToEndTests {
     @Test("certificates on request, checked by openssl: chain, SANs, usages, validity, serial; revoked and in the CRL")
     func pkiWithOpenSSL() async throws {
-        let directory = Self.temporaryDirectory()
-        let work = directory + "-pki"
-        defer { for suffix in ["", "-admin", "-pki", "-home"] { try? FileManager.default.removeItem(atPath: directory + suffix) } }
-        let server = ServerProcess(dataDirectory: directory, database: nil)
-        try await server.start()
-        _ = try await server.setUpAdmin(home: directory + "-admin")
-        let token = try #require(server.adminToken)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let environment = ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work]
-        func sh(_ script: String) async throws -> CLI.Result {
-            try await CLI.shell("set -e; cd \"$W\"; api() { curl -sS --cacert \"$CA\" -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \"$@\"; }; " + script, environment: environment)
-        }
+        let bench = try await PKIBench.start()
+        defer { bench.removeFiles() }
+        let (directory, work) = (bench.directory, bench.work)
+        func sh(_ script: String) async throws -> CLI.Result { try await bench.sh(script) }
         func json(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
 
         let setup = try await sh(
@@ -107,20 +99,10 @@ extension EndToEndTests {
 extension EndToEndTests {
     @Test("mTLS: curl --cert with a service account's certificate is that account, with its RBAC; revoked or foreign certificates are refused")
     func pkiMutualTLS() async throws {
-        let directory = Self.temporaryDirectory()
-        let work = directory + "-pki"
-        defer { for suffix in ["", "-admin", "-pki", "-home"] { try? FileManager.default.removeItem(atPath: directory + suffix) } }
-        let server = ServerProcess(dataDirectory: directory, database: nil)
-        try await server.start()
-        _ = try await server.setUpAdmin(home: directory + "-admin")
-        let token = try #require(server.adminToken)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let environment = ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work]
-        func sh(_ script: String) async throws -> CLI.Result {
-            try await CLI.shell(
-                "set -e; cd \"$W\"; api() { curl -sS --cacert \"$CA\" -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \"$@\"; }; "
-                    + "mtls() { curl -sS --cacert \"$CA\" --cert sa.pem --key sa.key \"$@\"; }; " + script, environment: environment)
-        }
+        let bench = try await PKIBench.start()
+        defer { bench.removeFiles() }
+        let work = bench.work
+        func sh(_ script: String) async throws -> CLI.Result { try await bench.sh(script) }
         func json(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
 
         let setup = try await sh(
@@ -174,5 +156,38 @@ extension EndToEndTests {
         #expect(try await sh(#"api -o /dev/null -w '%{http_code}' -X POST "$URL/v1/namespaces/demo/certificates/\#(serial)/revoke""#).stdout == "200")
         let revoked = try await sh(#"mtls -w '\n%{http_code}' "$URL/v1/auth/whoami""#)
         #expect(revoked.stdout.hasSuffix("\n401") && revoked.stdout.contains("revoked"), "\(revoked.stdout)")
+    }
+}
+
+/// A server with its first admin and a work directory for the PKI tests; ``sh(_:)`` runs a shell
+/// there with `api` (curl with the cluster's CA and the admin's token, JSON) and `mtls` (curl with
+/// the client certificate `sa.pem`/`sa.key`) defined, and `$URL`, `$CA`, `$TOKEN`, `$W` set.
+struct PKIBench {
+    let server: ServerProcess
+    let directory: String
+    let work: String
+    let environment: [String: String]
+
+    static func start() async throws -> PKIBench {
+        let directory = EndToEndTests.temporaryDirectory()
+        let work = directory + "-pki"
+        let server = ServerProcess(dataDirectory: directory, database: nil)
+        try await server.start()
+        _ = try await server.setUpAdmin(home: directory + "-admin")
+        let token = try #require(server.adminToken)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        return PKIBench(
+            server: server, directory: directory, work: work,
+            environment: ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work])
+    }
+
+    func sh(_ script: String) async throws -> CLI.Result {
+        try await CLI.shell(
+            "set -e; cd \"$W\"; api() { curl -sS --cacert \"$CA\" -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \"$@\"; }; "
+                + "mtls() { curl -sS --cacert \"$CA\" --cert sa.pem --key sa.key \"$@\"; }; " + script, environment: environment)
+    }
+
+    func removeFiles() {
+        for suffix in ["", "-admin", "-pki", "-home"] { try? FileManager.default.removeItem(atPath: directory + suffix) }
     }
 }
