@@ -6,8 +6,8 @@ import HearthCore
 /// `hearth admin ...`: cluster administration (cluster-admins only).
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Cluster administration: the master key.",
-        subcommands: [MasterKey.self, RotateMasterKey.self])
+        commandName: "admin", abstract: "Cluster administration: the master key and the certificate authority.",
+        subcommands: [MasterKey.self, RotateMasterKey.self, PKI.self])
 
     struct MasterKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -8,9 +8,28 @@ import X509
 /// self-signed, created on first start, and signs the server's own TLS certificates and the
 /// intermediate (``issueIntermediate(clusterName:now:)``), which signs certificates on request
 /// (``CertificateIssuer``).
+///
+/// A root whose key was exported and removed (kept offline) has its certificate only
+/// (``init(offlineCertificatePEM:)``): everything that would sign with it throws.
 public struct CertificateAuthority: Sendable {
     public let certificate: Certificate
-    let privateKey: P256.Signing.PrivateKey
+    private let key: P256.Signing.PrivateKey?
+
+    /// False for a root kept offline.
+    public var hasPrivateKey: Bool { key != nil }
+
+    /// The signing key.
+    /// - Throws: `HearthError(.conflict)` when the key is offline.
+    var privateKey: P256.Signing.PrivateKey {
+        get throws {
+            guard let key else {
+                throw HearthError(
+                    .conflict,
+                    "the private key of '\(certificate.subject)' is offline (exported and removed from the server); supply it for this operation")
+            }
+            return key
+        }
+    }
 
     /// A new root CA named after the cluster, valid for ten years; it may sign one level of
     /// intermediate CAs below it.
@@ -56,20 +75,22 @@ public struct CertificateAuthority: Sendable {
     /// path length of 1, so it can be the root above an intermediate. Certificates it signed
     /// still verify under it (same name, same key); its fingerprint changes.
     public func reissuedAsRoot() throws -> CertificateAuthority {
-        try Self.selfSigned(key: privateKey, name: certificate.subject, notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
+        try Self.selfSigned(key: try privateKey, name: certificate.subject, notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
     }
 
     /// A new intermediate CA signed by this root, valid for five years (never beyond the root),
     /// that signs leaf certificates only (path length 0).
     public func issueIntermediate(clusterName: String, now: Date = Date()) throws -> CertificateAuthority {
         let key = P256.Signing.PrivateKey()
+        let serial = CertificateIssuer.randomSerial()
         let name = try DistinguishedName {
             OrganizationName("Hearth")
-            CommonName("Hearth Intermediate CA \(clusterName) \(Timestamp.string(from: now).prefix(10))")
+            // Unique per intermediate (rotations may share a day): the serial's first 8 hex digits.
+            CommonName("Hearth Intermediate CA \(clusterName.prefix(24)) \(Timestamp.string(from: now).prefix(10)) \(CertificateIssuer.hex(serial).prefix(8))")
         }
         let certificate = try Certificate(
             version: .v3,
-            serialNumber: CertificateIssuer.randomSerial(),
+            serialNumber: serial,
             publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: now.addingTimeInterval(-300),
             notValidAfter: min(now.addingTimeInterval(5 * 365 * 86400), self.certificate.notValidAfter),
@@ -82,7 +103,7 @@ public struct CertificateAuthority: Sendable {
                 SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
                 AuthorityKeyIdentifier(keyIdentifier: try self.certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
             },
-            issuerPrivateKey: Certificate.PrivateKey(privateKey))
+            issuerPrivateKey: Certificate.PrivateKey(try privateKey))
         return CertificateAuthority(certificate: certificate, privateKey: key)
     }
 
@@ -94,22 +115,50 @@ public struct CertificateAuthority: Sendable {
     /// Loads a CA from its PEM certificate and PEM (PKCS#8) key.
     public init(certificatePEM: String, privateKeyPEM: String) throws {
         certificate = try Certificate(pemEncoded: certificatePEM)
-        privateKey = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
-        guard Certificate.PublicKey(privateKey.publicKey) == certificate.publicKey else {
-            throw HearthError(.internalError, "the CA key does not match the CA certificate")
+        let key = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        guard Certificate.PublicKey(key.publicKey) == certificate.publicKey else {
+            throw HearthError(.invalid, "the key does not match the CA certificate '\(certificate.subject)'")
         }
+        self.key = key
+    }
+
+    /// A CA whose key is kept offline: its certificate only.
+    public init(offlineCertificatePEM: String) throws {
+        certificate = try Certificate(pemEncoded: offlineCertificatePEM)
+        key = nil
+    }
+
+    /// This CA with its key supplied again (for one operation, such as signing an intermediate).
+    /// - Throws: `HearthError(.invalid)` when the key is not this CA's.
+    public func withPrivateKey(pem: String) throws -> CertificateAuthority {
+        let supplied: P256.Signing.PrivateKey
+        do {
+            supplied = try P256.Signing.PrivateKey(pemRepresentation: pem)
+        } catch {
+            throw HearthError(.invalid, "the key is not a P-256 private key in PEM")
+        }
+        guard Certificate.PublicKey(supplied.publicKey) == certificate.publicKey else {
+            throw HearthError(.invalid, "the key is not the key of '\(certificate.subject)'")
+        }
+        return CertificateAuthority(certificate: certificate, privateKey: supplied)
     }
 
     init(certificate: Certificate, privateKey: P256.Signing.PrivateKey) {
         self.certificate = certificate
-        self.privateKey = privateKey
+        self.key = privateKey
     }
+
+    /// The certificate's serial as `openssl x509 -serial` prints it.
+    public var serial: String { CertificateIssuer.hex(certificate.serialNumber) }
 
     public var certificatePEM: String {
         get throws { try certificate.serializeAsPEM().pemString }
     }
 
-    public var privateKeyPEM: String { privateKey.pemRepresentation }
+    /// - Throws: `HearthError(.conflict)` when the key is offline.
+    public var privateKeyPEM: String {
+        get throws { try privateKey.pemRepresentation }
+    }
 
     /// `sha256:` and the hex SHA-256 of the CA certificate's DER: what users compare on first contact.
     public var fingerprint: String {
@@ -155,7 +204,7 @@ public struct CertificateAuthority: Sendable {
                 SubjectAlternativeNames(names)
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyID)
             },
-            issuerPrivateKey: Certificate.PrivateKey(privateKey))
+            issuerPrivateKey: Certificate.PrivateKey(try privateKey))
         return IssuedCertificate(certificatePEM: try issued.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation)
     }
 }

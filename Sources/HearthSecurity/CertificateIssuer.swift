@@ -79,7 +79,7 @@ public struct CertificateIssuer: Sendable {
                 SubjectKeyIdentifier(hash: publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyID)
             },
-            issuerPrivateKey: Certificate.PrivateKey(intermediate.privateKey))
+            issuerPrivateKey: Certificate.PrivateKey(try intermediate.privateKey))
         return IssuedLeaf(
             certificate: certificate, certificatePEM: try certificate.serializeAsPEM().pemString,
             chainPEM: [try intermediate.certificatePEM, try root.certificatePEM], serial: Self.hex(serial), privateKeyPEM: nil)

@@ -22,7 +22,9 @@ public struct HearthServer: Sendable {
     public let configuration: ServerConfiguration
     public let registry: TypeRegistry
     public let store: Store
-    public let identity: ServerIdentity
+    /// The certificate authority as it is now (see ``CertificateAuthorityKeeper``).
+    public var identity: ServerIdentity { authorities.identity }
+    let authorities: CertificateAuthorityKeeper
     /// The master key ring, swappable at run time (rotation), and its rewrap job.
     let masterKeys: MasterKeyKeeper
     /// Seals what is kept secret at rest (private keys, secrets) under the ring as it is now.
@@ -78,18 +80,21 @@ public struct HearthServer: Sendable {
         // supplied (--master-key-file or HEARTH_MASTER_KEY), in which case nothing on disk opens them.
         let ring = try MasterKeyRing.resolve(dataDirectory: configuration.dataDirectory, keyFile: configuration.masterKeyFile)
         masterKeys = MasterKeyKeeper(ring: ring, store: store, dataDirectory: configuration.dataDirectory, logger: logger)
-        identity = try ServerIdentity.loadOrCreate(
+        let identity = try ServerIdentity.loadOrCreate(
             dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips,
             cipher: masterKeys.cipher)
         for note in identity.upgradeNotes { logger.notice("\(note)") }
-        issuedCertificates = IssuedCertificates(store: store, issuer: identity.issuer)
+        authorities = CertificateAuthorityKeeper(
+            identity: identity, dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName,
+            cipher: { [masterKeys] in masterKeys.cipher }, liveIssuers: { [store] in try await IssuedCertificates.liveIssuers(in: store, now: $0) }, logger: logger)
+        issuedCertificates = IssuedCertificates(store: store, authorities: authorities, logger: logger)
         clientCertificates = ClientCertificates(
-            certificates: issuedCertificates, intermediate: identity.intermediate,
+            certificates: issuedCertificates, authorities: authorities,
             clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
             cacheTTL: configuration.credentialCacheTTL)
         serverCertificates = try ServerCertificateRenewer(
             identity: identity, dataDirectory: configuration.dataDirectory, dnsNames: dnsNames, ipAddresses: ips,
-            cipher: { [masterKeys] in masterKeys.cipher }, logger: logger)
+            cipher: { [masterKeys] in masterKeys.cipher }, logger: logger, hierarchy: { [authorities] in authorities.identity })
         let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
@@ -172,8 +177,11 @@ public struct HearthServer: Sendable {
         KVTokenRoutes(tokens: kvTokens, directory: directory, maxBodyBytes: configuration.maxBodyBytes).register(on: api)
         SecretRoutes(store: store, keys: masterKeys, audit: audit, maxVersions: configuration.secretVersions).register(on: api)
         MasterKeyRoutes(keys: masterKeys, store: store).register(on: api)
+        PKIAdminRoutes(
+            authorities: authorities, serverCertificate: { [serverCertificates] in serverCertificates.leaf }, maxBodyBytes: configuration.maxBodyBytes
+        ).register(on: api)
         try PKIRoutes(
-            store: store, issuer: identity.issuer, certificates: issuedCertificates, clientCertificates: clientCertificates,
+            store: store, authorities: authorities, certificates: issuedCertificates, clientCertificates: clientCertificates,
             clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: api)
@@ -191,21 +199,29 @@ public struct HearthServer: Sendable {
                 certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(identity.serverCertificateChainPEM.utf8)).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.serverPrivateKeyPEM.utf8), format: .pem)))
             tls.minimumTLSVersion = .tlsv12
-            // mTLS: ask every client for a certificate, require none; one presented must chain
-            // to the root (the intermediate is trusted too, for clients that send only the leaf).
+            // mTLS: ask every client for a certificate, require none.
             tls.certificateVerification = .optionalVerification
             // The certificate of each handshake comes from the renewer (renewed without a restart).
             tls.sslContextCallback = serverCertificates.contextCallback
-            tls.trustRoots = .certificates(
-                try NIOSSLCertificate.fromPEMBytes(Array((try identity.authority.certificatePEM + "\n" + identity.intermediate.certificatePEM).utf8)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            // A presented client certificate must be signed by a published intermediate (current
+            // or rotated out) and be valid now: the keeper judges it, so a rotation takes effect
+            // at once.
+            let authorities = self.authorities
+            server = try .tls(
+                .http1(),
+                configuration: TLSChannelConfiguration(
+                    tlsConfiguration: tls,
+                    customVerificationCallback: { chain, promise in promise.succeed(authorities.verifyClientChain(chain)) }))
         }
         return Application(
             router: router,
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hearth/\(Self.version)"),
-            services: [store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys, kvWaiters, KVExpiry(store: store, logger: logger)] + (healthChecker.map { [$0] } ?? [])
+            services: [
+                store, controllers, directory, identityService, catalog, dnsCatalog, masterKeys, kvWaiters, KVExpiry(store: store, logger: logger),
+                authorities, issuedCertificates,
+            ] + (healthChecker.map { [$0] } ?? [])
                 + (configuration.plainHTTP ? [] : [serverCertificates])
                 + (try makeDNSServer().map { [$0] } ?? []),
             onServerRunning: onServerRunning,

@@ -5426,7 +5426,7 @@ enum OpenAPIDocument {
     "/v1/pki/ca.pem": {
       "get": {
         "operationId": "pkiTrustBundle",
-        "summary": "The trust bundle of certificates Hearth issues: root, then intermediate (PEM)",
+        "summary": "The trust bundle of certificates Hearth issues: root, the current intermediate, then previous intermediates still published (PEM)",
         "description": "No authentication.",
         "security": [],
         "responses": {
@@ -5446,7 +5446,7 @@ enum OpenAPIDocument {
     "/v1/pki/crl": {
       "get": {
         "operationId": "pkiCRL",
-        "summary": "The certificate revocation list, signed by the intermediate: DER (application/pkix-crl), or PEM with ?format=pem",
+        "summary": "The certificate revocation list, signed by the current intermediate (?intermediate=SERIAL: by a previous one still published): DER (application/pkix-crl), or PEM with ?format=pem",
         "description": "No authentication. Rebuilt on revocation and at least every minute; valid for a day.",
         "security": [],
         "parameters": [
@@ -5460,6 +5460,15 @@ enum OpenAPIDocument {
                 "der",
                 "pem"
               ]
+            }
+          },
+          {
+            "name": "intermediate",
+            "in": "query",
+            "required": false,
+            "description": "The serial (hex) of a published intermediate whose CRL to serve; default the current one. 404 for a serial that is not published.",
+            "schema": {
+              "type": "string"
             }
           }
         ],
@@ -5481,6 +5490,9 @@ enum OpenAPIDocument {
             }
           },
           "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -5770,6 +5782,138 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/admin/pki": {
+      "get": {
+        "operationId": "pkiStatus",
+        "summary": "The certificate authority: the root (key online or not), the intermediates published, the server's certificate",
+        "description": "Permission: get on pki (cluster-admins).",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "description": "The hierarchy",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PKIStatus"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/admin/pki/intermediate/rotate": {
+      "post": {
+        "operationId": "rotateIntermediate",
+        "summary": "Rotate the intermediate CA: a new one signs from now on, the old one stays published until the certificates it issued expire; {rootKey} (PEM) when the root is offline, used once and not stored",
+        "description": "Permission: rotate on pki (cluster-admins). The body is optional. 409 when the root key is offline and not supplied; 422 when the supplied key is not the root's.",
+        "parameters": [],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/IntermediateRotation"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Rotated: the new hierarchy",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PKIStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/admin/pki/root/export": {
+      "post": {
+        "operationId": "exportRootKey",
+        "summary": "Export the root CA's certificate and private key (PEM) for keeping offline; the export is recorded and audited",
+        "description": "Permission: export on pki (cluster-admins). The only API through which a CA key leaves the server; answered with Cache-Control: no-store. 409 when the key is already offline.",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "description": "The root's certificate and key",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RootExport"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/admin/pki/root/key": {
+      "delete": {
+        "operationId": "removeRootKey",
+        "summary": "Remove the root CA's private key from the server (it must have been exported): the root is offline from then on",
+        "description": "Permission: delete on pki (cluster-admins). 409 when the key was never exported or is already offline. Afterwards the intermediate signs the server's own certificate and an intermediate rotation needs the root key in its body.",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "description": "Removed: the new hierarchy",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PKIStatus"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -7360,8 +7504,168 @@ enum OpenAPIDocument {
           },
           "revocationReason": {
             "type": "string"
+          },
+          "issuer": {
+            "type": "string",
+            "description": "The serial of the intermediate CA that signed it."
           }
         }
+      },
+      "PKIStatus": {
+        "type": "object",
+        "properties": {
+          "root": {
+            "type": "object",
+            "properties": {
+              "certificate": {
+                "type": "object",
+                "properties": {
+                  "serial": {
+                    "type": "string"
+                  },
+                  "subject": {
+                    "type": "string"
+                  },
+                  "fingerprint": {
+                    "type": "string"
+                  },
+                  "notBefore": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "notAfter": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "current": {
+                    "type": "boolean",
+                    "description": "For intermediates: true for the one that signs now."
+                  }
+                },
+                "required": [
+                  "serial",
+                  "subject",
+                  "fingerprint",
+                  "notBefore",
+                  "notAfter"
+                ]
+              },
+              "keyOnline": {
+                "type": "boolean"
+              },
+              "exported": {
+                "type": "object",
+                "properties": {
+                  "exportedAt": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "exportedBy": {
+                    "type": "string"
+                  },
+                  "root": {
+                    "type": "string",
+                    "description": "The fingerprint of the root whose key was exported."
+                  }
+                }
+              }
+            },
+            "required": [
+              "certificate",
+              "keyOnline"
+            ]
+          },
+          "intermediates": {
+            "type": "array",
+            "description": "The published intermediates, the current one first.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "serial": {
+                  "type": "string"
+                },
+                "subject": {
+                  "type": "string"
+                },
+                "fingerprint": {
+                  "type": "string"
+                },
+                "notBefore": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "notAfter": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "current": {
+                  "type": "boolean",
+                  "description": "For intermediates: true for the one that signs now."
+                }
+              },
+              "required": [
+                "serial",
+                "subject",
+                "fingerprint",
+                "notBefore",
+                "notAfter"
+              ]
+            }
+          },
+          "server": {
+            "type": "object",
+            "properties": {
+              "serial": {
+                "type": "string"
+              },
+              "issuer": {
+                "type": "string"
+              },
+              "notAfter": {
+                "type": "string",
+                "format": "date-time"
+              }
+            },
+            "required": [
+              "serial",
+              "issuer",
+              "notAfter"
+            ]
+          }
+        },
+        "required": [
+          "root",
+          "intermediates",
+          "server"
+        ]
+      },
+      "IntermediateRotation": {
+        "type": "object",
+        "properties": {
+          "rootKey": {
+            "type": "string",
+            "description": "The root CA's private key (PEM), when it is offline; used for this signature only."
+          }
+        }
+      },
+      "RootExport": {
+        "type": "object",
+        "properties": {
+          "certificate": {
+            "type": "string"
+          },
+          "privateKey": {
+            "type": "string"
+          },
+          "fingerprint": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "certificate",
+          "privateKey",
+          "fingerprint"
+        ]
       }
     },
     "responses": {

@@ -20,6 +20,7 @@ extension EndToEndTests {
             """
             api -d '{"name":"demo","spec":{}}' "$URL/v1/namespaces" >/dev/null
             api -d '{"name":"w1","spec":{}}' "$URL/v1/namespaces/demo/serviceaccounts" >/dev/null
+            api -d '{"name":"demo","spec":{"namespaces":["demo"],"dnsNames":["*.svc.hearth.internal"],"ipRanges":["10.0.0.0/8"]}}' "$URL/v1/issuanceceilings" >/dev/null
             api -d '{"name":"web","spec":{"dnsNames":["*.svc.hearth.internal"],"ipRanges":["10.0.0.0/8"],"uris":["spiffe://hearth.internal/ns/demo/sa/*"],"maxTTL":"48h"}}' "$URL/v1/namespaces/demo/issuancepolicies" >/dev/null
             openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr -subj /CN=web 2>/dev/null
             curl -sS --cacert "$CA" "$URL/v1/pki/ca.pem" > bundle.pem

@@ -177,6 +177,12 @@ struct AuthorizationMatrixTests {
             // The master key: cluster-admins only.
             Cell("GET /v1/admin/master-key", adminOnly(200)),
             Cell("POST /v1/admin/master-key/rotate", adminOnly(202)),
+            // The certificate authority's hierarchy: cluster-admins only (rotate, then export,
+            // then remove the root key, which needs the export).
+            Cell("GET /v1/admin/pki", adminOnly(200)),
+            Cell("POST /v1/admin/pki/intermediate/rotate", adminOnly(201)),
+            Cell("POST /v1/admin/pki/root/export", adminOnly(200)),
+            Cell("DELETE /v1/admin/pki/root/key", adminOnly(200)),
         ]
     }()
 

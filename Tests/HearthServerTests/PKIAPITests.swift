@@ -3,6 +3,7 @@ import Foundation
 import HearthCore
 import HearthSecurity
 import HearthTestSupport
+@testable import HearthServer
 import SwiftASN1
 import Testing
 import X509
@@ -21,12 +22,20 @@ struct PKIAPITests {
     }
 
     static let policy = #"{"name":"web","spec":{"dnsNames":["*.svc.hearth.internal","app.example.org"],"ipRanges":["10.0.0.0/8"],"usages":["server"],"maxTTL":"48h"}}"#
+    /// The cluster admin's ceiling that lets namespace demo's policies reach the names of ``policy``.
+    static let ceiling = #"{"name":"demo-web","spec":{"namespaces":["demo"],"dnsNames":["*.svc.hearth.internal","app.example.org"],"ipRanges":["10.0.0.0/8"]}}"#
+
+    /// Namespace demo, the ceiling and the policy `web`.
+    static func demoWithPolicy(_ api: APIFixture) async throws {
+        try await api.createNamespace("demo")
+        #expect(try await api.request(.post, "/v1/issuanceceilings", json: Self.ceiling).status == 201)
+        #expect(try await api.request(.post, "/v1/namespaces/demo/issuancepolicies", json: Self.policy).status == 201)
+    }
 
     @Test("a CSR judged by a policy: the certificate chains to the bundle, is recorded, revoked and then in the CRL", arguments: Backend.enabled)
     func issueAndRevoke(backend: Backend) async throws {
         try await APIFixture.with(backend) { api in
-            try await api.createNamespace("demo")
-            #expect(try await api.request(.post, "/v1/namespaces/demo/issuancepolicies", json: Self.policy).status == 201)
+            try await Self.demoWithPolicy(api)
             let bundle = try await api.request(.get, "/v1/pki/ca.pem", as: .none)
             #expect(bundle.status == 200)
             let trust = try PEMDocument.parseMultiple(pemString: bundle.text).map { try Certificate(pemDocument: $0) }
@@ -132,8 +141,7 @@ struct PKIAPITests {
     @Test("refusals answer 4xx with the reason, issue nothing, and are audited")
     func refusals() async throws {
         try await APIFixture.with(.sqlite) { api in
-            try await api.createNamespace("demo")
-            #expect(try await api.request(.post, "/v1/namespaces/demo/issuancepolicies", json: Self.policy).status == 201)
+            try await Self.demoWithPolicy(api)
             let good = try Self.csr()
             var tampered = try PEMDocument(pemString: good).derBytes
             tampered[tampered.count - 5] ^= 1
@@ -177,6 +185,7 @@ struct PKIAPITests {
                 .post, "/v1/namespaces/demo/issuancepolicies", json: #"{"name":"bad","spec":{"dnsNames":["a*.example"],"ipRanges":["10.0.0.0/40"],"maxTTL":"10000h"}}"#)
             #expect(bad.status == 422)
             #expect(bad.text.contains("spec.dnsNames[0]") && bad.text.contains("spec.ipRanges[0]") && bad.text.contains("spec.maxTTL"), "\(bad.text)")
+            #expect(try await api.request(.post, "/v1/issuanceceilings", json: Self.ceiling).status == 201)
 
             // Editors issue certificates but cannot widen what the namespace may be issued.
             let editor = try await api.user("ed")
@@ -187,6 +196,42 @@ struct PKIAPITests {
             let issued = try await api.request(
                 .post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"dnsNames":["app.example.org"],"policy":"web"}"#, as: .bearer(editor))
             #expect(issued.status == 201, "\(issued.text)")
+        }
+    }
+
+    @Test("a namespace owner's policy cannot reach beyond the cluster's issuance ceiling", arguments: Backend.enabled)
+    func ceiling(backend: Backend) async throws {
+        try await APIFixture.with(backend) { api in
+            let owner = try await api.user("own")
+            #expect(try await api.request(.post, "/v1/namespaces", json: #"{"name":"demo","spec":{"owners":["user:own"]}}"#).status == 201)
+            let generous = #"{"name":"any","spec":{"dnsNames":["*.demo.svc.hearth.internal","bank.example.com"],"ipRanges":["0.0.0.0/0"]}}"#
+            #expect(try await api.request(.post, "/v1/namespaces/demo/issuancepolicies", json: generous, as: .bearer(owner)).status == 201)
+            let ownService = try await api.request(
+                .post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"dnsNames":["web.demo.svc.hearth.internal"],"policy":"any"}"#,
+                as: .bearer(owner))
+            #expect(ownService.status == 201, "\(ownService.text)")
+            let bank = #"{"generate":true,"dnsNames":["bank.example.com"],"ipAddresses":["8.8.8.8"],"policy":"any"}"#
+            let refused = try await api.request(.post, "/v1/namespaces/demo/certificates", json: bank, as: .bearer(owner))
+            #expect(refused.status == 403)
+            #expect(refused.text.contains("issuance ceiling") && refused.text.contains("dnsNames[0]") && refused.text.contains("ipAddresses[0]"), "\(refused.text)")
+            let otherService = #"{"generate":true,"dnsNames":["web.other.svc.hearth.internal"],"policy":"any"}"#
+            #expect(try await api.request(.post, "/v1/namespaces/demo/certificates", json: otherService, as: .bearer(owner)).status == 403)
+
+            // Only cluster admins set ceilings; one for another namespace does not apply.
+            let forDemo = #"{"name":"bank","spec":{"namespaces":["demo"],"dnsNames":["bank.example.com"],"ipRanges":["8.8.8.0/24"]}}"#
+            #expect(try await api.request(.post, "/v1/issuanceceilings", json: forDemo, as: .bearer(owner)).status == 403)
+            let forOther = #"{"name":"other","spec":{"namespaces":["other"],"dnsNames":["bank.example.com"],"ipRanges":["8.8.8.0/24"]}}"#
+            #expect(try await api.request(.post, "/v1/issuanceceilings", json: forOther).status == 201)
+            #expect(try await api.request(.post, "/v1/namespaces/demo/certificates", json: bank, as: .bearer(owner)).status == 403)
+            #expect(try await api.request(.post, "/v1/issuanceceilings", json: forDemo).status == 201)
+            let allowed = try await api.request(.post, "/v1/namespaces/demo/certificates", json: bank, as: .bearer(owner))
+            #expect(allowed.status == 201, "\(allowed.text)")
+
+            let bad = try await api.request(.post, "/v1/issuanceceilings", json: #"{"name":"bad","spec":{"namespaces":["Not A Namespace"],"dnsNames":["a*.x"]}}"#)
+            #expect(bad.status == 422)
+            #expect(bad.text.contains("spec.namespaces[0]") && bad.text.contains("spec.dnsNames[0]"), "\(bad.text)")
+            let audit = try await api.request(.get, "/v1/audit?resource=certificates&limit=100")
+            #expect((audit.json["items"]?.arrayValue ?? []).filter { $0["status"]?.int64Value == 403 }.count == 3, "\(audit.text)")
         }
     }
 
@@ -205,5 +250,109 @@ struct PKIAPITests {
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard haystack.count >= needle.count else { return false }
         return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<$0 + needle.count]) == needle }
+    }
+}
+
+@Suite("Certificate authority administration")
+struct PKIAdminAPITests {
+    static func bundle(_ api: APIFixture) async throws -> [Certificate] {
+        let answer = try await api.request(.get, "/v1/pki/ca.pem", as: .none)
+        return try PEMDocument.parseMultiple(pemString: answer.text).map { try Certificate(pemDocument: $0) }
+    }
+
+    static func verifies(_ leaf: Certificate, _ trust: [Certificate]) async -> Bool {
+        var verifier = Verifier(rootCertificates: CertificateStore([trust[0]])) { RFC5280Policy() }
+        if case .validCertificate = await verifier.validate(leaf: leaf, intermediates: CertificateStore(Array(trust.dropFirst()))) { return true }
+        return false
+    }
+
+    static func issue(_ api: APIFixture) async throws -> (Certificate, String) {
+        let issued = try await api.request(.post, "/v1/namespaces/demo/certificates", json: #"{"generate":true,"serviceAccount":"w1"}"#)
+        #expect(issued.status == 201, "\(issued.text)")
+        return (try Certificate(pemEncoded: try #require(issued.json["certificate"]?.stringValue)), try #require(issued.json["serial"]?.stringValue))
+    }
+
+    @Test("rotation: the new intermediate signs, the old stays published with its CRL, both verify; idle ones retire", arguments: Backend.enabled)
+    func rotation(backend: Backend) async throws {
+        try await APIFixture.with(backend) { api in
+            try await api.createNamespace("demo")
+            #expect(try await api.request(.post, "/v1/namespaces/demo/serviceaccounts", json: #"{"name":"w1"}"#).status == 201)
+            let (before, beforeSerial) = try await Self.issue(api)
+            let status = try await api.request(.get, "/v1/admin/pki")
+            #expect(status.json["intermediates"]?.arrayValue?.count == 1)
+            #expect(status.json["root"]?["keyOnline"] == .bool(true))
+            let old = try #require(status.json["intermediates"]?.arrayValue?.first?["serial"]?.stringValue)
+
+            let rotated = try await api.request(.post, "/v1/admin/pki/intermediate/rotate")
+            #expect(rotated.status == 201, "\(rotated.text)")
+            let serials = rotated.json["intermediates"]?.arrayValue?.compactMap { $0["serial"]?.stringValue } ?? []
+            #expect(serials.count == 2 && serials[1] == old && serials[0] != old, "\(serials)")
+            let (after, _) = try await Self.issue(api)
+            #expect(after.issuer != before.issuer)
+            let trust = try await Self.bundle(api)
+            #expect(trust.count == 3)
+            #expect(await Self.verifies(before, trust))
+            #expect(await Self.verifies(after, trust))
+            #expect(try await api.request(.get, "/v1/namespaces/demo/certificates/\(beforeSerial)").json["issuer"]?.stringValue == old)
+
+            // Each published intermediate signs a CRL; the old one's lists a certificate it issued once revoked.
+            #expect(try await api.request(.post, "/v1/namespaces/demo/certificates/\(beforeSerial)/revoke").status == 200)
+            let oldCRL = try await api.request(.get, "/v1/pki/crl?format=pem&intermediate=\(old.lowercased())", as: .none)
+            #expect(oldCRL.status == 200)
+            let der = try PEMDocument(pemString: oldCRL.text).derBytes
+            #expect(PKIAPITests.contains(der, try #require(PKIAPITests.bytes(beforeSerial))))
+            var issuerName = DER.Serializer()
+            try issuerName.serialize(trust[2].subject)
+            #expect(CertificateIssuer.hex(trust[2].serialNumber) == old)
+            #expect(PKIAPITests.contains(der, issuerName.serializedBytes))
+            let unknown = try await api.request(.get, "/v1/pki/crl?intermediate=ABCDEF", as: .none)
+            #expect(unknown.status == 404 && unknown.isProblem)
+
+            // The old intermediate stays while a certificate it issued lives; then it retires.
+            #expect(try await api.server.authorities.retireIdle().isEmpty)
+            #expect(try await api.server.authorities.retireIdle(now: Date().addingTimeInterval(4 * 86400)) == [old])
+            #expect(try await Self.bundle(api).count == 2)
+            #expect(try await api.request(.get, "/v1/pki/crl?intermediate=\(old)", as: .none).status == 404)
+        }
+    }
+
+    @Test("the root key is exported, then removed; a rotation then needs it once; none of it for non-admins")
+    func offlineRoot() async throws {
+        try await APIFixture.with(.sqlite) { api in
+            let user = try await api.user("ed")
+            #expect(try await api.request(.post, "/v1/admin/pki/root/export", as: .bearer(user)).status == 403)
+            let early = try await api.request(.delete, "/v1/admin/pki/root/key")
+            #expect(early.status == 409 && early.text.contains("export"), "\(early.text)")
+
+            let exported = try await api.request(.post, "/v1/admin/pki/root/export")
+            #expect(exported.status == 200)
+            #expect(exported.headers[.cacheControl] == "no-store")
+            let key = try #require(exported.json["privateKey"]?.stringValue)
+            let certificate = try #require(exported.json["certificate"]?.stringValue)
+            #expect(try CertificateAuthority(certificatePEM: certificate, privateKeyPEM: key).fingerprint == exported.json["fingerprint"]?.stringValue)
+            let removed = try await api.request(.delete, "/v1/admin/pki/root/key")
+            #expect(removed.status == 200, "\(removed.text)")
+            #expect(removed.json["root"]?["keyOnline"] == .bool(false))
+            #expect(removed.json["root"]?["exported"]?["exportedBy"]?.stringValue == "user:admin")
+            #expect(!FileManager.default.fileExists(atPath: api.dataDirectory + "/ca-key.sealed"))
+            #expect(try await api.request(.post, "/v1/admin/pki/root/export").status == 409)
+
+            let refused = try await api.request(.post, "/v1/admin/pki/intermediate/rotate")
+            #expect(refused.status == 409 && refused.text.contains("offline"), "\(refused.text)")
+            let wrong = try await api.request(
+                .post, "/v1/admin/pki/intermediate/rotate", json: try PKIAPITests.json(["rootKey": P256.Signing.PrivateKey().pemRepresentation]))
+            #expect(wrong.status == 422, "\(wrong.text)")
+            #expect(try await api.request(.post, "/v1/admin/pki/intermediate/rotate", json: "{").status == 400)
+            let rotated = try await api.request(.post, "/v1/admin/pki/intermediate/rotate", json: try PKIAPITests.json(["rootKey": key]))
+            #expect(rotated.status == 201, "\(rotated.text)")
+            #expect(rotated.json["intermediates"]?.arrayValue?.count == 2)
+            #expect(rotated.json["root"]?["keyOnline"] == .bool(false))
+
+            // The audit trail has each step, and never the key.
+            let audit = try await api.request(.get, "/v1/audit?resource=pki&limit=100")
+            #expect((audit.json["items"]?.arrayValue ?? []).count >= 6, "\(audit.text)")
+            let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? key
+            #expect(!audit.text.contains("PRIVATE KEY") && !audit.text.contains(keyBody))
+        }
     }
 }

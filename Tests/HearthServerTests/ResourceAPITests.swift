@@ -252,7 +252,7 @@ struct ResourceAPITests {
             let names = types.json["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
             #expect(
                 names == [
-                    "clusterrolebindings", "dnsrecords", "dnszones", "gadgets", "groups", "instances", "issuancepolicies", "namespaces", "rolebindings", "roles",
+                    "clusterrolebindings", "dnsrecords", "dnszones", "gadgets", "groups", "instances", "issuanceceilings", "issuancepolicies", "namespaces", "rolebindings", "roles",
                     "serviceaccounts", "services", "things", "users", "widgets",
                 ])
             let widgets = types.json["items"]?.arrayValue?.first { $0["name"] == "widgets" }

@@ -52,6 +52,10 @@ struct AuditTrail: Sendable {
             entry = self.entry(
                 context: context, verb: verb, resource: area, namespace: context.parameters.get("namespace"),
                 name: note.name ?? context.parameters.get("name"), decision: AuditEntry.allowed, reason: context.access?.reason ?? "")
+        } else if case .action(let verb, let resource) = route.permission {
+            entry = self.entry(
+                context: context, verb: verb, resource: resource, namespace: nil, name: note.name ?? context.parameters.get("name"),
+                decision: status == 401 || status == 403 ? AuditEntry.denied : AuditEntry.allowed, reason: context.access?.reason ?? "")
         } else {
             entry = self.entry(
                 context: context, verb: route.action, resource: route.area, namespace: nil, name: note.name ?? context.parameters.get("name"),

@@ -18,6 +18,8 @@ struct CertificateRecord: Codable, Sendable {
     /// The issuance policy the request was judged by.
     var policy: String
     var issuedBy: String
+    /// The serial of the intermediate CA that signed it (absent in records from before rotation).
+    var issuer: String?
     var notBefore: String
     var notAfter: String
     var revokedAt: String?

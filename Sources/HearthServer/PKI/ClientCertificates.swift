@@ -10,24 +10,25 @@ import X509
 /// Authenticates API calls made with a client certificate (mTLS) from Hearth's intermediate.
 ///
 /// The TLS server asks every client for a certificate but requires none; one that is presented
-/// must chain to the root (the handshake refuses it otherwise, expired ones included). A request
+/// must be signed by a published intermediate and valid now (the handshake refuses it
+/// otherwise: ``CertificateAuthorityKeeper/verifyClientChain(_:now:)``). A request
 /// without an `Authorization` header on such a connection is then authenticated as the identity
 /// in the certificate's SPIFFE URI SAN, `spiffe://<cluster domain>/ns/<ns>/sa/<name>` (a service
-/// account) or `spiffe://<cluster domain>/user/<name>` (a user), when: the intermediate signed
-/// it, it is within its validity, Hearth recorded issuing it for that very identity, and it is
+/// account) or `spiffe://<cluster domain>/user/<name>` (a user), when: a published intermediate
+/// (current or rotated out, not yet retired) signed it, it is within its validity, Hearth recorded issuing it for that very identity, and it is
 /// not revoked. A revocation on this replica takes effect on the
 /// next request; on another replica within ``cacheTTL``.
 final class ClientCertificates: Sendable {
     private let certificates: IssuedCertificates
-    private let intermediate: CertificateAuthority
+    private let authorities: CertificateAuthorityKeeper
     private let clusterDomain: String
     private let cacheTTL: Duration
     /// Serial -> the record (nil: none), and when it was read.
     private let cache = Mutex<[String: (record: CertificateRecord?, checkedAt: ContinuousClock.Instant)]>([:])
 
-    init(certificates: IssuedCertificates, intermediate: CertificateAuthority, clusterDomain: String, cacheTTL: Duration) {
+    init(certificates: IssuedCertificates, authorities: CertificateAuthorityKeeper, clusterDomain: String, cacheTTL: Duration) {
         self.certificates = certificates
-        self.intermediate = intermediate
+        self.authorities = authorities
         self.clusterDomain = clusterDomain
         self.cacheTTL = cacheTTL
     }
@@ -47,7 +48,9 @@ final class ClientCertificates: Sendable {
     func authenticate(_ presented: NIOSSLCertificate, now: Date = Date()) async throws -> (subject: Subject, serial: String, notAfter: String) {
         let refused = { (why: String) in HearthError(.unauthorized, "the client certificate is refused: \(why)") }
         guard let certificate = try? Certificate(derEncoded: presented.toDERBytes()) else { throw refused("it cannot be read") }
-        guard intermediate.signed(certificate) else { throw refused("it was not issued by this cluster's intermediate CA") }
+        guard authorities.intermediate(thatSigned: certificate) != nil else {
+            throw refused("it was not issued by an intermediate CA this cluster publishes")
+        }
         guard certificate.notValidBefore <= now, now < certificate.notValidAfter else { throw refused("it has expired or is not valid yet") }
         let serial = CertificateIssuer.hex(certificate.serialNumber)
         let prefix = "spiffe://\(clusterDomain)/"

@@ -2,12 +2,16 @@ import Foundation
 import HearthCore
 import HearthSecurity
 import HearthStore
+import Logging
+import ServiceLifecycle
 import Synchronization
 
-/// The certificates issued on request, as private records, and the CRL built from the revoked
-/// ones. The CRL is rebuilt when this replica revokes a certificate and at most a minute after
-/// another replica does (it is never older than ``crlMaxAge``); each is valid for a day.
-final class IssuedCertificates: Sendable {
+/// The certificates issued on request, as private records, and the CRLs built from the revoked
+/// ones: one per published intermediate, each signed by it (a CRL's issuer is the certificate's).
+/// A CRL is rebuilt when this replica revokes a certificate, and on schedule: as a service,
+/// every ``crlMaxAge``, so one is never older than that, another replica's revocations are in it
+/// within that time, and a reader never waits for a build. Each is valid for a day.
+final class IssuedCertificates: Service {
     static let kind = "certificate"
     static let revocationKind = "certificate-revocation"
     /// Records outlive their certificates by this long (then the store prunes them).
@@ -16,12 +20,33 @@ final class IssuedCertificates: Sendable {
     static let crlValidity: TimeInterval = 86400
 
     private let store: Store
-    private let issuer: CertificateIssuer
-    private let crl = Mutex<(der: [UInt8], builtAt: Date)?>(nil)
+    private let authorities: CertificateAuthorityKeeper
+    private let logger: Logger
+    /// Intermediate serial -> its CRL and when it was built.
+    private let crls = Mutex<[String: (der: [UInt8], builtAt: Date)]>([:])
 
-    init(store: Store, issuer: CertificateIssuer) {
+    init(store: Store, authorities: CertificateAuthorityKeeper, logger: Logger) {
         self.store = store
-        self.issuer = issuer
+        self.authorities = authorities
+        self.logger = logger
+    }
+
+    /// The published intermediates, the current one first.
+    private func intermediates() -> [CertificateAuthority] { authorities.identity.intermediates }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.rebuildRevocationLists()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    self.logger.error("rebuilding the CRLs failed; retrying", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(Self.crlMaxAge))
+            }
+        }
     }
 
     static func subject(namespace: String) -> String { "ns:\(namespace)" }
@@ -64,7 +89,7 @@ final class IssuedCertificates: Sendable {
                     expiresAtMillis: Self.expiry(record.notAfter)))
             return record
         }
-        crl.withLock { $0 = nil }
+        if revoked != nil { try await rebuildRevocationLists() }
         return revoked.map(Self.answer)
     }
 
@@ -73,20 +98,46 @@ final class IssuedCertificates: Sendable {
         try await store.record(Self.kind, serial)?.decoded(as: CertificateRecord.self)
     }
 
-    /// The current CRL's DER, signed by the intermediate.
-    func revocationList() async throws -> [UInt8] {
+    /// The CRL's DER signed by an intermediate (by serial; nil: the current one), built now
+    /// when there is none younger than ``crlMaxAge``.
+    /// - Throws: `HearthError(.notFound)` for a serial that is not a published intermediate's.
+    func revocationList(intermediate serial: String? = nil) async throws -> [UInt8] {
+        let published = intermediates()
+        guard let authority = serial.map({ serial in published.first { $0.serial == serial } }) ?? published.first else {
+            throw HearthError(.notFound, "no published intermediate CA has serial \(serial ?? "")")
+        }
+        if let cached = crls.withLock({ $0[authority.serial] }), Date().timeIntervalSince(cached.builtAt) < Self.crlMaxAge { return cached.der }
+        return try await rebuildRevocationLists()[authority.serial] ?? []
+    }
+
+    /// Builds the CRL of every published intermediate from the stored revocations.
+    @discardableResult
+    func rebuildRevocationLists() async throws -> [String: [UInt8]] {
         let now = Date()
-        if let cached = crl.withLock({ $0 }), now.timeIntervalSince(cached.builtAt) < Self.crlMaxAge { return cached.der }
         let entries = try await store.records(Self.revocationKind)
             .compactMap { $0.decoded(as: RevocationRecord.self) }
             .filter { (Timestamp.date(from: $0.notAfter) ?? now) > now }
             .sorted { $0.serial < $1.serial }
             .map { RevocationList.Entry(serial: $0.serial, revokedAt: Timestamp.date(from: $0.revokedAt) ?? now) }
-        let der = try RevocationList.der(
-            authority: issuer.intermediate, entries: entries, number: Int64(now.timeIntervalSince1970 * 1000), thisUpdate: now,
-            nextUpdate: now.addingTimeInterval(Self.crlValidity))
-        crl.withLock { $0 = (der, now) }
-        return der
+        var built: [String: [UInt8]] = [:]
+        for authority in intermediates() {
+            built[authority.serial] = try RevocationList.der(
+                authority: authority, entries: entries, number: Int64(now.timeIntervalSince1970 * 1000), thisUpdate: now,
+                nextUpdate: now.addingTimeInterval(Self.crlValidity))
+        }
+        crls.withLock { crls in crls = built.mapValues { ($0, now) } }
+        return built
+    }
+
+    /// The serials of the intermediates that issued the live (unexpired) certificates; nil for
+    /// certificates recorded before their issuer was.
+    static func liveIssuers(in store: Store, now: Date = Date()) async throws -> Set<String?> {
+        var issuers = Set<String?>()
+        for record in try await store.records(kind).compactMap({ $0.decoded(as: CertificateRecord.self) })
+        where (Timestamp.date(from: record.notAfter) ?? now) > now {
+            issuers.insert(record.issuer)
+        }
+        return issuers
     }
 
     private static func answer(_ record: CertificateRecord) -> CertificateRecord {

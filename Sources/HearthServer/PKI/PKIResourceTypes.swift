@@ -1,9 +1,11 @@
 import HearthCore
 
 /// Issuance policies as resources, per namespace: which certificates may be issued there on
-/// request (`POST /v1/namespaces/{ns}/certificates {…, policy: NAME}`).
+/// request (`POST /v1/namespaces/{ns}/certificates {…, policy: NAME}`); and issuance ceilings,
+/// cluster-wide: which names namespace owners may issue at all (``IssuanceCeiling``).
 enum PKIResourceTypes {
     static let policiesTypeName = "issuancepolicies"
+    static let ceilingsTypeName = "issuanceceilings"
 
     static let ready = ResourceStatus(
         phase: .ready, conditions: [Condition(type: "Ready", status: "True", reason: "Created")], observedVersion: 1)
@@ -42,7 +44,41 @@ enum PKIResourceTypes {
         createdStatus: ready
     )
 
-    static var all: [ResourceType] { [policies] }
+    static let ceilings = ResourceType(
+        name: ceilingsTypeName,
+        kind: "IssuanceCeiling",
+        scope: .cluster,
+        description:
+            "Cluster-wide: the DNS names, IP ranges and URIs that the issuance policies of the namespaces named may allow at all. Without one, a namespace issues only its own services' names (*.<ns>.svc.<cluster domain>) and its service accounts' and users' SPIFFE IDs.",
+        schema: .object(
+            [
+                "namespaces": .array(
+                    of: .string(description: "A namespace name, or * for every namespace.", maxLength: 63), description: "The namespaces this ceiling applies to.",
+                    minItems: 1, maxItems: 256),
+                "dnsNames": .array(
+                    of: .string(description: "An exact DNS name (app.example.org) or a pattern with '*' for one label (*.example.org).", maxLength: 253),
+                    description: "DNS names the namespaces' policies may allow.", maxItems: 256),
+                "ipRanges": .array(
+                    of: .string(description: "A CIDR (10.0.0.0/8, fd00::/8) or a single address.", maxLength: 64),
+                    description: "IP addresses the namespaces' policies may allow.", maxItems: 256),
+                "uris": .array(
+                    of: .string(description: "An exact URI or a pattern with '*' for one path segment.", maxLength: 2048),
+                    description: "URI SANs the namespaces' policies may allow.", maxItems: 256),
+            ], required: ["namespaces"]),
+        rules: { spec in
+            ceiling(from: spec, name: "this ceiling").problems.map { FieldViolation(field: "spec.\($0.field)", reason: $0.reason) }
+        },
+        createdStatus: ready
+    )
+
+    static var all: [ResourceType] { [policies, ceilings] }
+
+    /// The ceiling a resource's spec describes.
+    static func ceiling(from spec: JSONValue, name: String) -> IssuanceCeiling {
+        func strings(_ key: String) -> [String] { spec[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        return IssuanceCeiling(
+            name: name, namespaces: strings("namespaces"), dnsNames: strings("dnsNames"), ipRanges: strings("ipRanges"), uris: strings("uris"))
+    }
 
     /// The policy a resource's spec describes.
     static func policy(from spec: JSONValue, name: String) throws -> IssuancePolicy {

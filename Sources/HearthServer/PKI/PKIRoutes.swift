@@ -8,8 +8,10 @@ import NIOCore
 
 /// The certificate authority's API.
 ///
-/// - `GET /v1/pki/ca.pem` (anonymous): the trust bundle, root then intermediate.
-/// - `GET /v1/pki/crl` (anonymous): the CRL signed by the intermediate, DER (`?format=pem`: PEM).
+/// - `GET /v1/pki/ca.pem` (anonymous): the trust bundle: root, the current intermediate, then
+///   the intermediates rotated out that are still published.
+/// - `GET /v1/pki/crl` (anonymous): the CRL signed by the current intermediate, DER
+///   (`?format=pem`: PEM); `?intermediate=SERIAL`: the one signed by a previous intermediate.
 /// - `POST /v1/namespaces/{ns}/certificates`: a certificate from a CSR (`csr`) or with a key made
 ///   here (`generate: true`), for the names asked for, judged by the issuance policy the request
 ///   names (`policy`, an `issuancepolicies` resource of the namespace) or, for a service account's
@@ -20,7 +22,7 @@ struct PKIRoutes: Sendable {
     static let area = "certificates"
 
     let store: Store
-    let issuer: CertificateIssuer
+    let authorities: CertificateAuthorityKeeper
     let certificates: IssuedCertificates
     let clientCertificates: ClientCertificates?
     let clusterDomain: String
@@ -64,16 +66,21 @@ struct PKIRoutes: Sendable {
     }
 
     func register(on api: APIRouter) throws {
-        let bundle = ByteBuffer(string: try issuer.trustBundlePEM)
-        api.add(.get, "/v1/pki/ca.pem", permission: .anonymous, summary: "The trust bundle of certificates Hearth issues: root, then intermediate (PEM)") {
-            _, _ in
-            Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: bundle))
+        api.add(
+            .get, "/v1/pki/ca.pem", permission: .anonymous,
+            summary: "The trust bundle of certificates Hearth issues: root, the current intermediate, then previous intermediates still published (PEM)"
+        ) { _, _ in
+            let bundle = ByteBuffer(string: try authorities.identity.trustBundlePEM)
+            return Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: bundle))
         }
         api.add(
             .get, "/v1/pki/crl", permission: .anonymous,
-            summary: "The certificate revocation list, signed by the intermediate: DER (application/pkix-crl), or PEM with ?format=pem"
+            summary:
+                "The certificate revocation list, signed by the current intermediate (?intermediate=SERIAL: by a previous one still published): DER (application/pkix-crl), or PEM with ?format=pem"
         ) { request, _ in
-            let der = try await certificates.revocationList()
+            var serial = request.uri.queryParameters["intermediate"].map { String($0).uppercased().replacingOccurrences(of: ":", with: "") }
+            if serial?.isEmpty == true { serial = nil }
+            let der = try await certificates.revocationList(intermediate: serial)
             switch request.uri.queryParameters["format"].map(String.init) {
             case nil, "der":
                 return Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: .init(byteBuffer: ByteBuffer(bytes: der)))
@@ -242,7 +249,19 @@ struct PKIRoutes: Sendable {
             let summary = refused.prefix(3).map(\.description).joined(separator: "; ")
             throw HearthError(.forbidden, "the request goes beyond \(policy.name): \(summary)", violations: refused)
         }
+        // Whatever the namespace's policy says, its names must be within the cluster's ceiling.
+        var bounded = judged
+        if let spiffeID { bounded.uris.removeAll { $0 == spiffeID } }
+        if !bounded.dnsNames.isEmpty || !bounded.ipAddresses.isEmpty || !bounded.uris.isEmpty {
+            let ceiling = IssuanceCeiling.policy(namespace: namespace, clusterDomain: clusterDomain, ceilings: try await ceilings())
+            let beyond = ceiling.violations(of: bounded)
+            guard beyond.isEmpty else {
+                let summary = beyond.prefix(3).map(\.description).joined(separator: "; ")
+                throw HearthError(.forbidden, "the request goes beyond \(ceiling.name): \(summary)", violations: beyond)
+            }
+        }
 
+        let issuer = authorities.issuer
         let leaf: IssuedLeaf
         do {
             if let signingRequest {
@@ -261,6 +280,7 @@ struct PKIRoutes: Sendable {
                 serial: leaf.serial, namespace: namespace, commonName: body.commonName ?? signingRequest?.commonName ?? names.dnsNames.first ?? names.uris.first ?? "",
                 dnsNames: names.dnsNames, ipAddresses: names.ipAddresses, uris: names.uris, serviceAccount: body.serviceAccount, user: userName,
                 usages: names.usages.map(\.rawValue).sorted(), keyType: keyType.rawValue, policy: policy.name, issuedBy: caller,
+                issuer: issuer.intermediate.serial,
                 notBefore: Timestamp.string(from: leaf.notBefore), notAfter: Timestamp.string(from: leaf.notAfter)))
         context.auditNote?.name = leaf.serial
         return try JSONResponse.make(
@@ -293,6 +313,18 @@ struct PKIRoutes: Sendable {
         }
         clientCertificates?.forget(serial: serial)
         return try JSONResponse.make(record)
+    }
+
+    /// The cluster's issuance ceilings (`issuanceceilings` resources).
+    private func ceilings() async throws -> [IssuanceCeiling] {
+        var found: [IssuanceCeiling] = []
+        var options = ListOptions(type: PKIResourceTypes.ceilingsTypeName, limit: ListOptions.maxLimit)
+        while true {
+            let page = try await store.list(options)
+            found += page.items.map { PKIResourceTypes.ceiling(from: $0.spec, name: "issuanceceilings/\($0.name)") }
+            guard let next = page.next else { return found }
+            options.after = next
+        }
     }
 
     /// The namespace and the serial of the path, the serial as uppercase hex (colons and a `0x`

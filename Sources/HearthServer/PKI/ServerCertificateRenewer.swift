@@ -18,7 +18,9 @@ final class ServerCertificateRenewer: Service {
         var override: NIOSSLContextConfigurationOverride
     }
 
-    private let authority: CertificateAuthority
+    /// The hierarchy as it is at the moment of a renewal (who signs: the root while its key is
+    /// online, else the current intermediate).
+    private let hierarchy: @Sendable () -> ServerIdentity
     private let dataDirectory: String
     private let dnsNames: [String]
     private let ipAddresses: [String]
@@ -31,9 +33,10 @@ final class ServerCertificateRenewer: Service {
 
     init(
         identity: ServerIdentity, dataDirectory: String, dnsNames: [String], ipAddresses: [String], cipher: @escaping @Sendable () -> EnvelopeCipher,
-        logger: Logger, validity: TimeInterval = 365 * 86400, checkInterval: Duration = .seconds(3600)
+        logger: Logger, validity: TimeInterval = 365 * 86400, checkInterval: Duration = .seconds(3600),
+        hierarchy: (@Sendable () -> ServerIdentity)? = nil
     ) throws {
-        authority = identity.authority
+        self.hierarchy = hierarchy ?? { identity }
         self.dataDirectory = dataDirectory
         self.dnsNames = dnsNames
         self.ipAddresses = ipAddresses
@@ -78,7 +81,7 @@ final class ServerCertificateRenewer: Service {
     /// Issues a new server certificate now and presents it from the next handshake on.
     func renew(now: Date = Date()) throws {
         let (chain, key) = try ServerIdentity.renewServerCertificate(
-            dataDirectory: dataDirectory, authority: authority, dnsNames: dnsNames, ipAddresses: ipAddresses, cipher: cipher(), validity: validity,
+            dataDirectory: dataDirectory, identity: hierarchy(), dnsNames: dnsNames, ipAddresses: ipAddresses, cipher: cipher(), validity: validity,
             now: now)
         let next = try Self.current(chainPEM: chain, keyPEM: key)
         current.withLock { $0 = next }
