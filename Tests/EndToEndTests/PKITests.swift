@@ -168,19 +168,24 @@ struct PKIBench {
     let directory: String
     let work: String
     let environment: [String: String]
+    /// For `hearth` CLI calls as the admin.
+    let cli: [String: String]
 
     static func start() async throws -> PKIBench {
         let directory = EndToEndTests.temporaryDirectory()
         let work = directory + "-pki"
         let server = ServerProcess(dataDirectory: directory, database: nil)
         try await server.start()
-        _ = try await server.setUpAdmin(home: directory + "-admin")
+        let cli = try await server.setUpAdmin(home: directory + "-admin")
         let token = try #require(server.adminToken)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         return PKIBench(
             server: server, directory: directory, work: work,
-            environment: ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work])
+            environment: ["URL": server.url, "CA": directory + "/ca.pem", "TOKEN": token, "W": work], cli: cli)
     }
+
+    /// `hearth` as the admin, in the work directory's terms (paths are given whole).
+    func hearth(_ arguments: String...) async throws -> CLI.Result { try await CLI.run(arguments, environment: cli) }
 
     func sh(_ script: String) async throws -> CLI.Result {
         try await CLI.shell(
