@@ -18,7 +18,8 @@ enum JSONResponse {
 
     /// Collects the body (at most `limit` bytes) and parses it as JSON. Refuses other media
     /// types, oversize bodies and malformed JSON with the matching 4xx.
-    static func body(of request: Request, limit: Int, mediaTypes: [String] = ["application/json"]) async throws -> JSONValue {
+    /// - Parameter empty: what an empty body stands for (nil: an empty body is refused).
+    static func body(of request: Request, limit: Int, mediaTypes: [String] = ["application/json"], empty: JSONValue? = nil) async throws -> JSONValue {
         if let contentType = request.headers[.contentType] {
             let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             guard mediaTypes.contains(mediaType) else {
@@ -35,6 +36,7 @@ enum JSONResponse {
             throw HearthError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
         }
         if buffer.readableBytes == 0 {
+            if let empty { return empty }
             throw HearthError(.badRequest, "the request body is empty; send a JSON object")
         }
         do {
@@ -45,8 +47,9 @@ enum JSONResponse {
     }
 
     /// Collects and parses the body as `T`; a missing or mistyped field answers 422 naming it.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        let value = try await body(of: request, limit: limit)
+    /// - Parameter optional: true when the body may be left out (it is then `{}`).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, optional: Bool = false) async throws -> T {
+        let value = try await body(of: request, limit: limit, empty: optional ? .object([:]) : nil)
         guard case .object = value else { throw HearthError(.badRequest, "the request body must be a JSON object") }
         do {
             return try JSONDecoder().decode(T.self, from: APIJSON.encode(value))

@@ -3,7 +3,6 @@ import HTTPTypes
 import HearthCore
 import HearthSecurity
 import Hummingbird
-import NIOCore
 import X509
 
 /// The certificate authority's admin routes (only cluster-admins hold the verbs on `pki`):
@@ -71,7 +70,7 @@ struct PKIAdminRoutes: Sendable {
             summary:
                 "Rotate the intermediate CA: a new one signs from now on, the old one stays published until the certificates it issued expire; {rootKey} (PEM) when the root is offline, used once and not stored"
         ) { request, _ in
-            let body = try await rotateBody(request)
+            let body = try await JSONResponse.decode(RotateBody.self, from: request, limit: maxBodyBytes, optional: true)
             try authorities.rotateIntermediate(rootKeyPEM: body.rootKey)
             return try JSONResponse.make(try status(), status: .created)
         }
@@ -91,22 +90,6 @@ struct PKIAdminRoutes: Sendable {
         ) { _, _ in
             try authorities.removeRootKey()
             return try JSONResponse.make(try status())
-        }
-    }
-
-    private func rotateBody(_ request: Request) async throws -> RotateBody {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maxBodyBytes)
-        } catch {
-            throw HearthError(.payloadTooLarge, "the request body is larger than \(maxBodyBytes) bytes")
-        }
-        guard buffer.readableBytes > 0 else { return RotateBody() }
-        do {
-            return try JSONDecoder().decode(RotateBody.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw HearthError(.badRequest, #"the body must be empty or {"rootKey": "<the root key, PEM>"}"#)
         }
     }
 

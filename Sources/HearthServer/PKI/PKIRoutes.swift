@@ -292,21 +292,7 @@ struct PKIRoutes: Sendable {
 
     private func revoke(_ request: Request, _ context: HearthRequestContext) async throws -> Response {
         let (namespace, serial) = try Self.path(context)
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maxBodyBytes)
-        } catch {
-            throw HearthError(.payloadTooLarge, "the request body is larger than \(maxBodyBytes) bytes")
-        }
-        var body = RevokeBody()
-        if buffer.readableBytes > 0 {
-            do {
-                body = try JSONDecoder().decode(RevokeBody.self, from: Data(buffer.readableBytesView))
-            } catch {
-                throw HearthError(.badRequest, #"the body must be empty or {"reason": "…"}"#)
-            }
-        }
+        let body = try await JSONResponse.decode(RevokeBody.self, from: request, limit: maxBodyBytes, optional: true)
         let caller = context.principal.subject?.text ?? "\(context.principal)"
         guard let record = try await certificates.revoke(namespace: namespace, serial: serial, by: caller, reason: body.reason) else {
             throw HearthError(.notFound, "no certificate with serial \(serial) in namespace '\(namespace)'")
