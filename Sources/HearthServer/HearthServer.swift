@@ -84,8 +84,9 @@ public struct HearthServer: Sendable {
             dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName, dnsNames: dnsNames, ipAddresses: ips,
             cipher: masterKeys.cipher)
         for note in identity.upgradeNotes { logger.notice("\(note)") }
+        let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
         authorities = CertificateAuthorityKeeper(
-            identity: identity, dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName,
+            identity: identity, store: store, holder: holder, dataDirectory: configuration.dataDirectory, clusterName: ProcessInfo.processInfo.hostName,
             cipher: { [masterKeys] in masterKeys.cipher }, liveIssuers: { [store] in try await IssuedCertificates.liveIssuers(in: store, now: $0) }, logger: logger)
         issuedCertificates = IssuedCertificates(store: store, authorities: authorities, logger: logger)
         clientCertificates = ClientCertificates(
@@ -95,7 +96,8 @@ public struct HearthServer: Sendable {
         serverCertificates = try ServerCertificateRenewer(
             identity: identity, dataDirectory: configuration.dataDirectory, dnsNames: dnsNames, ipAddresses: ips,
             cipher: { [masterKeys] in masterKeys.cipher }, logger: logger, hierarchy: { [authorities] in authorities.identity })
-        let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+        authorities.attachServerCertificate(leaf: { [serverCertificates] in serverCertificates.leaf }, renew: { [serverCertificates] in try serverCertificates.renew() })
+        masterKeys.alsoSealing { [authorities] _ in try await authorities.rewrapShared() }
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger)
         identityService = IdentityService(store: store, directory: directory, configuration: configuration, logger: logger)
@@ -150,17 +152,19 @@ public struct HearthServer: Sendable {
         }
         let api = APIRouter(router: router, requestGuard: requestGuard, audit: audit)
         let store = self.store
-        let fingerprint = try identity.authority.fingerprint
-        let caPEM = try identity.authority.certificatePEM
         let openAPI = ByteBuffer(string: OpenAPIDocument.json)
+        // The root can change once, when a replica takes the CA its database's replicas share.
+        let authorities = self.authorities
         SystemRoutes(
             store: store, registry: registry, metrics: metrics,
             clusterInfo: {
-                ClusterInfo(clusterId: store.clusterID, caFingerprint: fingerprint, version: Self.version, store: store.backendName, revision: nil)
+                ClusterInfo(
+                    clusterId: store.clusterID, caFingerprint: (try? authorities.identity.authority.fingerprint) ?? "", version: Self.version,
+                    store: store.backendName, revision: nil)
             },
-            caPEM: caPEM, openAPI: { openAPI },
+            caPEM: { try authorities.identity.authority.certificatePEM }, openAPI: { openAPI },
             accessReady: { [directory, identityService, openAccessForBenchmarks] in
-                openAccessForBenchmarks || (directory.isLoaded && identityService.isReady)
+                openAccessForBenchmarks || (directory.isLoaded && identityService.isReady && authorities.sharing != .pending)
             }
         ).register(on: api)
         let resources = ResourceRoutes(

@@ -11,7 +11,7 @@ struct SystemRoutes: Sendable {
     let registry: TypeRegistry
     let metrics: PrometheusCollectorRegistry
     let clusterInfo: @Sendable () -> ClusterInfo
-    let caPEM: String
+    let caPEM: @Sendable () throws -> String
     let openAPI: @Sendable () -> ByteBuffer
     /// True once everything but the store is ready too (access control loaded, signing keys).
     let accessReady: @Sendable () -> Bool
@@ -46,7 +46,7 @@ struct SystemRoutes: Sendable {
             try JSONResponse.make(clusterInfo())
         }
         api.add(.get, "/v1/cluster/ca.pem", permission: .anonymous, summary: "The cluster CA bundle (PEM)") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: ByteBuffer(string: caPEM)))
+            Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: ByteBuffer(string: try caPEM())))
         }
     }
 }

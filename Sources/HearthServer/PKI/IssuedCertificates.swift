@@ -35,6 +35,11 @@ final class IssuedCertificates: Service {
     private func intermediates() -> [CertificateAuthority] { authorities.identity.intermediates }
 
     func run() async throws {
+        do {
+            try await store.waitUntilReady()
+        } catch {
+            return
+        }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

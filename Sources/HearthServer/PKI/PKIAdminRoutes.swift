@@ -71,7 +71,7 @@ struct PKIAdminRoutes: Sendable {
                 "Rotate the intermediate CA: a new one signs from now on, the old one stays published until the certificates it issued expire; {rootKey} (PEM) when the root is offline, used once and not stored"
         ) { request, _ in
             let body = try await JSONResponse.decode(RotateBody.self, from: request, limit: maxBodyBytes, optional: true)
-            try authorities.rotateIntermediate(rootKeyPEM: body.rootKey)
+            try await authorities.rotateIntermediate(rootKeyPEM: body.rootKey)
             return try JSONResponse.make(try status(), status: .created)
         }
         api.add(
@@ -79,7 +79,7 @@ struct PKIAdminRoutes: Sendable {
             summary: "Export the root CA's certificate and private key (PEM) for keeping offline; the export is recorded and audited"
         ) { _, context in
             let caller = context.principal.subject?.text ?? "\(context.principal)"
-            let exported = try authorities.exportRootKey(by: caller)
+            let exported = try await authorities.exportRootKey(by: caller)
             return try JSONResponse.make(
                 Export(certificate: exported.certificatePEM, privateKey: exported.privateKeyPEM, fingerprint: try authorities.identity.authority.fingerprint),
                 headers: [.cacheControl: "no-store"])
@@ -88,7 +88,7 @@ struct PKIAdminRoutes: Sendable {
             .delete, "/v1/admin/pki/root/key", permission: .action(verb: Verbs.delete, resource: Self.area),
             summary: "Remove the root CA's private key from the server (it must have been exported): the root is offline from then on"
         ) { _, _ in
-            try authorities.removeRootKey()
+            try await authorities.removeRootKey()
             return try JSONResponse.make(try status())
         }
     }

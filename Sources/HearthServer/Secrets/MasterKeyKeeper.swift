@@ -28,6 +28,15 @@ final class MasterKeyKeeper: Service {
     private let wake: AsyncStream<Void>.Continuation
     private let wakeStream: AsyncStream<Void>
     private let progress = Mutex<RewrapProgress>(RewrapProgress())
+    /// What else seals under the ring: rewraps it under the current key and answers the key ids
+    /// it still needs (the certificate authority shared through the database).
+    private let others = Mutex<[@Sendable (EnvelopeCipher) async throws -> Set<String>]>([])
+
+    /// Adds something else sealed under the ring, rewrapped with each pass; the keys it answers
+    /// are not retired.
+    func alsoSealing(_ rewrap: @escaping @Sendable (EnvelopeCipher) async throws -> Set<String>) {
+        others.withLock { $0.append(rewrap) }
+    }
 
     init(ring: MasterKeyRing, store: Store, dataDirectory: String, logger: Logger) {
         self.ring = Mutex(ring)
@@ -117,8 +126,9 @@ final class MasterKeyKeeper: Service {
                 metadata: ["values": "\(pass.failed)"])
         }
         try ServerIdentity.rewrapSealedKeys(dataDirectory: dataDirectory, cipher: cipher)
+        var stillSealing = ServerIdentity.sealedKeyIDs(dataDirectory: dataDirectory)
+        for rewrap in others.withLock({ $0 }) { stillSealing.formUnion(try await rewrap(self.cipher)) }
         let usage = try await store.secretKeyUsage()
-        let stillSealing = ServerIdentity.sealedKeyIDs(dataDirectory: dataDirectory)
         for id in older where usage[id] == nil && !stillSealing.contains(id) {
             let ring = currentRing
             if ring.source.isSupplied {
