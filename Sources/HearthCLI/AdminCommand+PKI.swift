@@ -44,6 +44,12 @@ extension AdminCommand {
                 }
                 let server = answer["server"]
                 rows.append(["server", server?["serial"]?.stringValue ?? "", server?["notAfter"]?.stringValue ?? "", "issued by " + (server?["issuer"]?.stringValue ?? "")])
+                let sharing = answer["sharing"]
+                switch sharing?["state"]?.stringValue {
+                case "shared": rows.append(["replicas", "", "", "shared (version \(sharing?["version"]?.int64Value ?? 0))"])
+                case "local": rows.append(["replicas", "", "", "NOT shared: " + (sharing?["reason"]?.stringValue ?? "")])
+                default: rows.append(["replicas", "", "", "not compared yet"])
+                }
                 return rows
             }
         }

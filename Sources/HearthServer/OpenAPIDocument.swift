@@ -7631,12 +7631,37 @@ enum OpenAPIDocument {
               "issuer",
               "notAfter"
             ]
+          },
+          "sharing": {
+            "type": "object",
+            "description": "Whether this replica's hierarchy is the one the replicas of its database share (one versioned record; the replicas need the same master key).",
+            "properties": {
+              "state": {
+                "type": "string",
+                "enum": [
+                  "shared",
+                  "local",
+                  "pending"
+                ]
+              },
+              "version": {
+                "type": "integer"
+              },
+              "reason": {
+                "type": "string",
+                "description": "For local: why the shared hierarchy does not open here."
+              }
+            },
+            "required": [
+              "state"
+            ]
           }
         },
         "required": [
           "root",
           "intermediates",
-          "server"
+          "server",
+          "sharing"
         ]
       },
       "IntermediateRotation": {

@@ -45,9 +45,18 @@ struct PKIAdminRoutes: Sendable {
             var notAfter: String
         }
 
+        /// Whether this replica's hierarchy is the one the replicas of its database share.
+        struct Sharing: Encodable {
+            /// `shared`, `local` (the shared one does not open here) or `pending` (not compared yet).
+            var state: String
+            var version: Int64?
+            var reason: String?
+        }
+
         var root: Root
         var intermediates: [Authority]
         var server: Server
+        var sharing: Sharing
     }
 
     struct RotateBody: Decodable {
@@ -93,6 +102,14 @@ struct PKIAdminRoutes: Sendable {
         }
     }
 
+    private var sharing: Status.Sharing {
+        switch authorities.sharing {
+        case .pending: Status.Sharing(state: "pending")
+        case .shared(let version): Status.Sharing(state: "shared", version: version)
+        case .local(let reason): Status.Sharing(state: "local", reason: reason)
+        }
+    }
+
     private func status() throws -> Status {
         let identity = authorities.identity
         func describe(_ ca: CertificateAuthority, current: Bool?) throws -> Status.Authority {
@@ -106,6 +123,7 @@ struct PKIAdminRoutes: Sendable {
             root: Status.Root(certificate: try describe(identity.authority, current: nil), keyOnline: identity.authority.hasPrivateKey, exported: identity.rootKeyExport),
             intermediates: try identity.intermediates.enumerated().map { try describe($1, current: $0 == 0) },
             server: Status.Server(
-                serial: CertificateIssuer.hex(leaf.serialNumber), issuer: "\(leaf.issuer)", notAfter: Timestamp.string(from: leaf.notValidAfter)))
+                serial: CertificateIssuer.hex(leaf.serialNumber), issuer: "\(leaf.issuer)", notAfter: Timestamp.string(from: leaf.notValidAfter)),
+            sharing: sharing)
     }
 }
