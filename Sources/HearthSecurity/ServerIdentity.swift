@@ -94,16 +94,14 @@ public struct ServerIdentity: Sendable {
             authority: authority, intermediate: loaded ?? authority, previousIntermediates: previous, serverCertificateChainPEM: "",
             serverPrivateKeyPEM: "", caPath: caPath, rootKeyExport: RootKeyExport.read(dataDirectory: dataDirectory), upgradeNotes: notes)
         if let current = loaded {
+            // Rotated by the running server (CertificateAuthorityKeeper), which publishes the
+            // change to the replicas of its database.
             if renewalDue(current.certificate, now: now) {
-                if authority.hasPrivateKey {
-                    identity = try identity.rotatingIntermediate(dataDirectory: dataDirectory, clusterName: clusterName, cipher: cipher, now: now)
-                    identity.upgradeNotes.append(
-                        "the intermediate CA had lived 2/3 of its life: rotated to \(identity.intermediate.serial); the old one stays published")
-                } else {
-                    identity.upgradeNotes.append(
-                        "the intermediate CA has lived 2/3 of its life (it expires \(current.certificate.notValidAfter)) and the root key is offline: "
-                            + "rotate it with `hearth admin pki rotate-intermediate --root-key FILE`")
-                }
+                identity.upgradeNotes.append(
+                    "the intermediate CA has lived 2/3 of its life (it expires \(current.certificate.notValidAfter)): "
+                        + (authority.hasPrivateKey
+                            ? "the server rotates it once started; the old one stays published"
+                            : "the root key is offline: rotate it with `hearth admin pki rotate-intermediate --root-key FILE`"))
             }
         } else {
             guard authority.hasPrivateKey else {

@@ -316,6 +316,30 @@ struct PKIAdminAPITests {
         }
     }
 
+    @Test("an intermediate past 2/3 of its life is rotated by the running server (and, having issued nothing, retired)")
+    func rotatesWhenDue() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-due-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A data directory whose CA was made four years ago: the intermediate (five years) is past 2/3.
+        let ring = try MasterKeyRing.resolve(dataDirectory: directory, keyFile: nil, environment: [:])
+        let old = try ServerIdentity.loadOrCreate(
+            dataDirectory: directory, clusterName: "test", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"], cipher: EnvelopeCipher(ring: ring),
+            now: Date().addingTimeInterval(-4 * 365 * 86400))
+        try await APIFixture.with(.sqlite, dataDirectory: directory) { api in
+            var rotated = false
+            for _ in 0..<100 where !rotated {
+                rotated = api.server.identity.intermediate.serial != old.intermediate.serial
+                if !rotated { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(rotated)
+            #expect(!ServerIdentity.renewalDue(api.server.identity.intermediate.certificate))
+            #expect(api.server.identity.authority.signed(api.server.identity.intermediate.certificate))
+            // No certificate was issued by the old one: nothing keeps it published.
+            #expect(api.server.identity.previousIntermediates.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: directory + "/intermediates/\(old.intermediate.serial).pem"))
+        }
+    }
+
     @Test("the root key is exported, then removed; a rotation then needs it once; none of it for non-admins")
     func offlineRoot() async throws {
         try await APIFixture.with(.sqlite) { api in

@@ -231,9 +231,10 @@ final class CertificateAuthorityKeeper: Service {
             let previousRoot = current.identity.authority.serial
             let next = try state.withLock { state in
                 state.identity = try state.identity.adopting(shared, dataDirectory: dataDirectory, cipher: cipher)
-                state.sharing = .shared(version: shared.version)
                 return state.identity
             }
+            // Shared once the server certificate is under the shared hierarchy too.
+            defer { state.withLock { $0.sharing = .shared(version: shared.version) } }
             if next.authority.serial != previousRoot {
                 logger.notice(
                     "took the certificate authority of the other replicas of this database; ca.pem changed",
@@ -337,12 +338,14 @@ final class CertificateAuthorityKeeper: Service {
     // MARK: mTLS
 
     /// For the TLS server's custom verification: a presented client chain is accepted when its
-    /// leaf was signed by a published intermediate and is within its validity (who it is, and
-    /// whether it is revoked, is judged per request by ``ClientCertificates``).
+    /// leaf was signed by a published intermediate, is within its validity and may authenticate
+    /// clients (no extended key usage, or one with clientAuth). Who it is, and whether it is
+    /// revoked, is judged per request by ``ClientCertificates``.
     func verifyClientChain(_ chain: [NIOSSLCertificate], now: Date = Date()) -> NIOSSLVerificationResult {
         guard let first = chain.first, let leaf = try? Certificate(derEncoded: first.toDERBytes()),
             intermediate(thatSigned: leaf) != nil, leaf.notValidBefore <= now, now < leaf.notValidAfter
         else { return .failed }
+        if let usage = try? leaf.extensions.extendedKeyUsage, !usage.contains(.clientAuth) { return .failed }
         return .certificateVerified
     }
 }
