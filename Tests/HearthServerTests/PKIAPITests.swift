@@ -3,6 +3,7 @@ import Foundation
 import HearthCore
 import HearthSecurity
 import HearthTestSupport
+import NIOSSL
 @testable import HearthServer
 import SwiftASN1
 import Testing
@@ -337,6 +338,28 @@ struct PKIAdminAPITests {
             // No certificate was issued by the old one: nothing keeps it published.
             #expect(api.server.identity.previousIntermediates.isEmpty)
             #expect(!FileManager.default.fileExists(atPath: directory + "/intermediates/\(old.intermediate.serial).pem"))
+        }
+    }
+
+    @Test("the handshake takes client certificates from a published intermediate, valid now, made for client authentication")
+    func clientChainVerification() async throws {
+        try await APIFixture.with(.sqlite) { api in
+            let keeper = api.server.authorities
+            func presented(_ usages: Set<CertificateUsage>, ttl: Int64 = 3600, issuer: CertificateIssuer? = nil) throws -> [NIOSSLCertificate] {
+                let leaf = try (issuer ?? keeper.issuer).issueWithNewKey(CertificateNames(dnsNames: ["a.demo.svc.hearth.internal"], usages: usages, ttl: ttl))
+                return [try NIOSSLCertificate(bytes: Array(leaf.certificatePEM.utf8), format: .pem)]
+            }
+            #expect(keeper.verifyClientChain(try presented([.client])) == .certificateVerified)
+            #expect(keeper.verifyClientChain(try presented([.client, .server])) == .certificateVerified)
+            #expect(keeper.verifyClientChain(try presented([.server])) == .failed)
+            #expect(keeper.verifyClientChain(try presented([.client]), now: Date().addingTimeInterval(7200)) == .failed)
+            let foreignRoot = try CertificateAuthority.generate(clusterName: "elsewhere")
+            let foreign = CertificateIssuer(intermediate: try foreignRoot.issueIntermediate(clusterName: "elsewhere"), root: foreignRoot)
+            #expect(keeper.verifyClientChain(try presented([.client], issuer: foreign)) == .failed)
+            // Rotated out but still published: accepted.
+            let before = try presented([.client])
+            _ = try await keeper.rotateIntermediate()
+            #expect(keeper.verifyClientChain(before) == .certificateVerified)
         }
     }
 
