@@ -83,11 +83,7 @@ extension PostgresTransaction {
     }
 
     func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws {
-        try await run(
-            """
-            INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data)
-            VALUES (\(atMillis), \(entry.principal), \(entry.verb), \(entry.resource), \(entry.namespace ?? ""), \(entry.decision), \(encoded))
-            """)
+        bufferAudit(entry, atMillis: atMillis, encoded: encoded)
     }
 
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {

@@ -227,6 +227,8 @@ final class PostgresTransaction: StoreTransaction {
     private var dropRefs: Set<ResourceKey> = []
     private var newRefs: [ResourceKey: [ResourceKey]] = [:]
     private var changes: [(revision: Int64, kind: String, data: String, millis: Int64)] = []
+    /// Audit entries appended here, written with the rows (one statement per batch, not one per entry).
+    private var audits: [(millis: Int64, entry: AuditEntry, data: String)] = []
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -315,10 +317,16 @@ final class PostgresTransaction: StoreTransaction {
         changes.append((change.revision, change.kind.rawValue, encoded, atMillis))
     }
 
+    /// Keeps an audit entry for ``flush()``, which writes it with the batch's rows.
+    func bufferAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) {
+        audits.append((atMillis, entry, encoded))
+    }
+
     /// Sends the buffered writes: the deletions (rows and dropped references), then the rows,
-    /// references and change-log entries written, each kind in one multi-row statement.
+    /// references, change-log entries and audit entries written, each kind in one multi-row
+    /// statement.
     func flush() async throws {
-        guard !rows.isEmpty || !changes.isEmpty else { return }
+        guard !rows.isEmpty || !changes.isEmpty || !audits.isEmpty else { return }
         let deleted = rows.filter { $0.value == nil }.map(\.key)
         let dropped = Array(dropRefs)
         if !deleted.isEmpty || !dropped.isEmpty {
@@ -347,6 +355,12 @@ final class PostgresTransaction: StoreTransaction {
                 SELECT * FROM UNNEST(
                     \(references.map(\.1.type)), \(references.map(\.1.namespace)), \(references.map(\.1.name)),
                     \(references.map(\.0.type)), \(references.map(\.0.namespace)), \(references.map(\.0.name)))
+            ), audited AS (
+                INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data)
+                SELECT at_ms, principal, verb, resource, namespace, decision, data FROM UNNEST(
+                    \(audits.map(\.millis)), \(audits.map(\.entry.principal)), \(audits.map(\.entry.verb)), \(audits.map(\.entry.resource)),
+                    \(audits.map { $0.entry.namespace ?? "" }), \(audits.map(\.entry.decision)), \(audits.map(\.data))
+                ) WITH ORDINALITY AS a(at_ms, principal, verb, resource, namespace, decision, data, n) ORDER BY n
             )
             INSERT INTO changes (revision, kind, data, created_ms)
             SELECT * FROM UNNEST(\(changes.map(\.revision)), \(changes.map(\.kind)), \(changes.map(\.data)), \(changes.map(\.millis)))
@@ -355,6 +369,7 @@ final class PostgresTransaction: StoreTransaction {
         dropRefs.removeAll()
         newRefs.removeAll()
         changes.removeAll()
+        audits.removeAll()
     }
 
     func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool {
