@@ -21,6 +21,8 @@ struct EventStream<Event: FeedEvent>: Sendable {
     let frame: @Sendable (Event) throws -> ByteBuffer
     /// What is watched, for the opening comment and the 410 message.
     let subject: String
+    /// When the server begins to stop, the stream ends (the client reconnects with the last id).
+    var draining: Draining? = nil
     static var backlogPage: Int { 500 }
 
     func response(from requested: Int64?) async throws -> Response {
@@ -58,7 +60,10 @@ struct EventStream<Event: FeedEvent>: Sendable {
                         }
                         if events.count < Self.backlogPage { break }
                     }
-                    for await item in subscription.stream.cancelOnGracefulShutdown() {
+                    // Live changes until the server begins to stop (or the watcher falls behind).
+                    let drained = stream.draining?.onDrain { subscription.end() }
+                    defer { stream.draining?.remove(drained) }
+                    for await item in subscription.stream {
                         switch item {
                         case .heartbeat:
                             try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))

@@ -38,6 +38,8 @@ public struct HearthServer: Sendable {
     let healthChecker: HealthChecker?
     /// Blocking reads of the key-value store, and its scoped tokens.
     let kvWaiters: KVWaiters
+    /// Fired when the server begins to stop: watches and blocking reads end then.
+    let draining = Draining()
     let kvTokens: KVTokens
     /// Certificates issued on request, and the CRL.
     let issuedCertificates: IssuedCertificates
@@ -106,8 +108,8 @@ public struct HearthServer: Sendable {
         } catch {
             throw HearthError(.badRequest, "--dns-domain: '\(configuration.dnsDomain)' is not a domain name: \(error.message)")
         }
-        catalog = RegistryView(store: store, logger: logger)
-        kvWaiters = KVWaiters(store: store)
+        catalog = RegistryView(store: store, logger: logger, draining: draining)
+        kvWaiters = KVWaiters(store: store, draining: draining)
         kvTokens = KVTokens(store: store, identity: identityService, cacheTTL: configuration.credentialCacheTTL)
         let listenAddress = configuration.dnsListen.flatMap { IPAddressBytes.parse($0.host) }.flatMap { $0.allSatisfy { $0 == 0 } ? nil : $0 }
         dnsCatalog = DNSCatalog(
@@ -236,8 +238,21 @@ public struct HearthServer: Sendable {
     /// end watches, finish queued writes, close the store.
     public func run(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws {
         let app = try makeApplication(onServerRunning: onServerRunning)
-        let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // The drain service stands after the application, so it hears of the shutdown first and
+        // ends watches and blocking reads before the HTTP server waits for answers in flight.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: DrainService(draining: draining))], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // A service that ignores the shutdown cannot keep the process alive.
+        configuration.maximumGracefulShutdownDuration = .seconds(60)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
+    }
+
+    /// Begins to stop: ends watches and blocking reads (their clients reconnect), so that a
+    /// graceful shutdown is not held up by them. `run()` does this at SIGTERM/SIGINT; a caller
+    /// that runs the application in a service group of its own calls it first.
+    public func drain() {
+        draining.fire()
     }
 }

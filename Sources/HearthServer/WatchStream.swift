@@ -9,6 +9,7 @@ struct WatchStream: Sendable {
     let store: Store
     let options: ListOptions
     let heartbeat: Duration
+    var draining: Draining? = nil
 
     func response(from requested: Int64?) async throws -> Response {
         let store = self.store
@@ -19,7 +20,8 @@ struct WatchStream: Sendable {
             backlog: { try await store.changes(after: $0, limit: EventStream<ChangeEvent>.backlogPage) },
             matches: { options.matches($0.object) },
             frame: { try Self.frame($0) },
-            subject: options.type
+            subject: options.type,
+            draining: draining
         ).response(from: requested)
     }
 

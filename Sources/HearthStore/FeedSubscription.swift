@@ -25,6 +25,12 @@ public final class FeedSubscription<Event: FeedEvent>: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(limit))
     }
 
+    /// Ends the stream (the subscriber stops reading after what is buffered), as when the server
+    /// begins to stop.
+    public func end() {
+        continuation.finish()
+    }
+
     /// True when the stream ended because the subscriber read too slowly.
     public var overflowed: Bool { overflow.load(ordering: .acquiring) }
 

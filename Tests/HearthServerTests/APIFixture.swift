@@ -49,6 +49,9 @@ struct APIFixture: Sendable {
         try await app.test(.live) { client in
             try await server.store.waitUntilReady()
             let token = setUp ? try await Self.setUp(client: client, dataDirectory: directory) : ""
+            // Watches and blocking reads a test left open end here, so the shutdown that follows
+            // does not wait for them (as `hearth server` does at SIGTERM).
+            defer { server.drain() }
             try await body(APIFixture(client: client, server: server, adminToken: token, dataDirectory: directory))
         }
     }

@@ -61,6 +61,7 @@ struct SetupWindowTests {
         // First start on every address (the test framework would bind localhost only).
         var configuration = ServerConfiguration(host: "0.0.0.0", port: 0, dataDirectory: directory, tlsNames: [external])
         configuration.setupWindow = .seconds(1800)
+        configuration.dnsListen = nil
         let server = try HearthServer(configuration: configuration, registry: APITestTypes.registry, logger: APIFixture.logger)
         let port = Mutex<Int?>(nil)
         let app = try server.makeApplication(onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
@@ -82,6 +83,7 @@ struct SetupWindowTests {
             let remoteBody = try await remote.body.collect(upTo: 1 << 16)
             #expect(remote.status.code == 403)
             #expect(String(buffer: remoteBody).contains("loopback"))
+            server.drain()
             await group.triggerGracefulShutdown()
         }
         #expect(FileManager.default.fileExists(atPath: directory + "/setup-code"), "a refused attempt does not use the code")

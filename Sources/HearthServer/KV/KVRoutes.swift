@@ -100,7 +100,8 @@ struct KVRoutes: Sendable {
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: entry.value)))
             }
             let left = deadline - .now
-            guard let ticket, left > .zero else {
+            // Not found once the wait ends, or once the server begins to stop.
+            guard let ticket, left > .zero, !waiters.draining.hasBegun else {
                 if let ticket { waiters.cancel(ticket) }
                 let index = try await store.kvIndex(namespace: namespace, key: key, prefix: false)
                 let problem = ProblemDetails(
@@ -130,7 +131,8 @@ struct KVRoutes: Sendable {
             backlog: { try await store.kvChanges(after: $0, limit: EventStream<KVEvent>.backlogPage) },
             matches: { $0.concerns(namespace: namespace, key: key, prefix: prefix) },
             frame: { try EventStream<KVEvent>.frame(revision: $0.revision, kind: $0.kind.rawValue, json: KVEventJSON($0)) },
-            subject: prefix ? "keys under '\(key)'" : "key '\(key)'"
+            subject: prefix ? "keys under '\(key)'" : "key '\(key)'",
+            draining: waiters.draining
         ).response(from: revision)
     }
 

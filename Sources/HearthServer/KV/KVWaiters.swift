@@ -63,7 +63,11 @@ final class KVWaiters: Service, Sendable {
     private let store: Store
     private let state = Mutex(State())
 
-    init(store: Store) {
+    /// Parked reads end when the server begins to stop.
+    let draining: Draining
+
+    init(store: Store, draining: Draining) {
+        self.draining = draining
         self.store = store
     }
 
@@ -101,6 +105,7 @@ final class KVWaiters: Service, Sendable {
     func wait(_ ticket: Ticket, timeout: Duration) async {
         await TimedWait.suspend(
             timeout: timeout,
+            draining: draining,
             park: { continuation in
                 self.state.withLock { state -> Bool in
                     guard var waiter = state.waiters[ticket.id], !waiter.fired, !state.stopped else {

@@ -47,7 +47,11 @@ final class RegistryView: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(store: Store, logger: Logger) {
+    /// Blocking queries end when the server begins to stop.
+    let draining: Draining
+
+    init(store: Store, logger: Logger, draining: Draining) {
+        self.draining = draining
         self.store = store
         self.logger = logger
     }
@@ -84,6 +88,7 @@ final class RegistryView: Service, Sendable {
         }
         await TimedWait.suspend(
             timeout: timeout,
+            draining: draining,
             park: { continuation in
                 self.state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
