@@ -101,7 +101,7 @@ public struct HearthServer: Sendable {
         authorities.attachServerCertificate(leaf: { [serverCertificates] in serverCertificates.leaf }, renew: { [serverCertificates] in try serverCertificates.renew() })
         masterKeys.alsoSealing { [authorities] _ in try await authorities.rewrapShared() }
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
-        directory = AccessDirectory(store: store, logger: logger)
+        directory = AccessDirectory(store: store, logger: logger, draining: draining)
         identityService = IdentityService(store: store, directory: directory, configuration: configuration, logger: logger)
         do {
             clusterDomain = try DNSName(configuration.dnsDomain)

@@ -190,7 +190,7 @@ struct ResourceRoutes: Sendable {
                 throw HearthError(.forbidden, "\(context.principal) may not watch \(type.name) here")
             }
             let revision = try EventStream<ChangeEvent>.requestedRevision(request)
-            return try await WatchStream(store: store, options: options, heartbeat: watchHeartbeat, draining: catalog?.draining).response(from: revision)
+            return try await WatchStream(store: store, options: options, heartbeat: watchHeartbeat, draining: directory.draining).response(from: revision)
         }
         if let limit = query["limit"] {
             guard let n = Int(limit), n >= 1, n <= ListOptions.maxLimit else {

@@ -1,4 +1,5 @@
 import HearthCore
+import HearthSecurity
 import HearthStore
 
 /// Everything `hearth server` is configured with, after flags, environment and config file
@@ -31,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     /// How long a replica trusts its cached view of a session or API key before it reads it again
     /// (revocations made on this replica apply at once; on others within this time).
     public var credentialCacheTTL: Duration = .seconds(5)
+    /// The scrypt cost of new password hashes (N = 2^15, r = 8: 32 MiB). Not a command-line
+    /// setting: tests that create hundreds of accounts lower it; a stored hash made with other
+    /// parameters still verifies, and is made again at the next login.
+    public var passwordHashing: PasswordHasher.Parameters = .default
     /// A file with the master key that seals keys and secrets at rest; nil: `HEARTH_MASTER_KEY`, or
     /// else `DATA_DIR/master-key.json` (created on first start).
     public var masterKeyFile: String?

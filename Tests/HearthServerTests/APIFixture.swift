@@ -42,6 +42,9 @@ struct APIFixture: Sendable {
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, plainHTTP: true)
         configuration.dnsListen = nil
+        // Hundreds of accounts across the suite, on a debug build: a cheap scrypt (1 MiB) keeps
+        // hashing from starving every other request.
+        configuration.passwordHashing = .init(logN: 10, blockSize: 8, parallelism: 1)
         if backend == .postgres { configuration.databaseURL = try await TestPostgres.createDatabase() }
         configure(&configuration)
         let server = try HearthServer(configuration: configuration, registry: APITestTypes.registry, logger: logger)

@@ -60,3 +60,15 @@ struct DrainTests {
         #expect(took < .seconds(10), "stopping took \(took)")
     }
 }
+
+extension DrainTests {
+    @Test("an idle keep-alive connection", .timeLimit(.minutes(1)))
+    func idleConnection() async throws {
+        let took = try await Self.stopping { port, token in
+            let response = try await Self.get(port, token, "/v1/namespaces/demo")
+            _ = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status.code == 200)
+        }
+        #expect(took < .seconds(10), "stopping took \(took)")
+    }
+}

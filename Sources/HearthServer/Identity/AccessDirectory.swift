@@ -42,7 +42,8 @@ final class AccessDirectory: Service, Sendable {
         var versions: [ResourceKey: (version: Int64, revision: Int64)] = [:]
         var revision: Int64 = 0
         var loaded = false
-        var waiters: [(revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [(id: Int, revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextWaiterID = 0
     }
 
     /// Who was disabled or deleted (subject text, deleted?), for ``IdentityService`` to revoke
@@ -59,7 +60,11 @@ final class AccessDirectory: Service, Sendable {
     /// stale once it moves.
     var generation: UInt64 { generationCounter.load(ordering: .acquiring) }
 
-    init(store: Store, logger: Logger) {
+    /// Waits for the view end when the server begins to stop.
+    let draining: Draining?
+
+    init(store: Store, logger: Logger, draining: Draining? = nil) {
+        self.draining = draining
         self.store = store
         self.logger = logger
         (deactivations, deactivated) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
@@ -152,16 +157,30 @@ final class AccessDirectory: Service, Sendable {
         for waiter in waiters { waiter.continuation.resume() }
     }
 
-    /// Waits until the view includes every change up to `revision` (this replica's own write).
+    /// Waits until the view includes every change up to `revision` (this replica's own write);
+    /// bounded (5 s), in case the feed stalls, and ended when the server begins to stop, so a
+    /// request never hangs on it (the write is committed either way).
     func waitUntilApplied(_ revision: Int64) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.loaded && state.revision >= revision { return true }
-                state.waiters.append((revision, continuation))
-                return false
-            }
-            if ready { continuation.resume() }
+        let id = state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
         }
+        await TimedWait.suspend(
+            timeout: .seconds(5), draining: draining,
+            park: { continuation in
+                self.state.withLock { state -> Bool in
+                    if Task.isCancelled || (state.loaded && state.revision >= revision) { return true }
+                    state.waiters.append((id, revision, continuation))
+                    return false
+                }
+            },
+            release: {
+                let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index).continuation
+                }
+                waiter?.resume()
+            })
     }
 
     private func load() async throws {

@@ -31,7 +31,7 @@ final class IdentityService: Service, Sendable {
     let directory: AccessDirectory
     let configuration: ServerConfiguration
     let logger: Logger
-    let hasher = PasswordHasher()
+    let hasher: PasswordHasher
     let passwordPolicy = PasswordPolicy()
     /// Login attempts per account: a burst of 5, then one every 12 seconds.
     let accountLimiter = RateLimiter(capacity: 5, refillPerSecond: 1.0 / 12)
@@ -87,6 +87,7 @@ final class IdentityService: Service, Sendable {
     let caches = Mutex(Caches())
 
     init(store: Store, directory: AccessDirectory, configuration: ServerConfiguration, logger: Logger) {
+        hasher = PasswordHasher(parameters: configuration.passwordHashing)
         self.store = store
         self.directory = directory
         self.configuration = configuration
@@ -407,18 +408,26 @@ final class IdentityService: Service, Sendable {
         }
     }
 
-    /// scrypt takes tens of milliseconds of CPU: run it off the cooperative pool's threads.
+    /// Password hashes running at once, at most one per core (see ``ConcurrencyLimit``).
+    static let hashing = ConcurrencyLimit(limit: ProcessInfo.processInfo.activeProcessorCount)
+
+    /// scrypt takes tens of milliseconds of CPU and 32 MiB: run it off the cooperative pool's
+    /// threads, a few at a time.
     static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try work() })
+        try await hashing.run {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try work() })
+                }
             }
         }
     }
 
     static func offloaded<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: work()) }
+        await hashing.run {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+                Thread.detachNewThread { continuation.resume(returning: work()) }
+            }
         }
     }
 
