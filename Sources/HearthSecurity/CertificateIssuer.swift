@@ -21,11 +21,6 @@ public struct CertificateIssuer: Sendable {
         self.root = root
     }
 
-    /// The trust bundle: the root's PEM, then the intermediate's, each ending in a newline.
-    public var trustBundlePEM: String {
-        get throws { try root.certificatePEM + "\n" + intermediate.certificatePEM + "\n" }
-    }
-
     /// A random positive 16-byte serial number (its first byte from 0x40 to 0x7f, so it always
     /// prints as 32 hex digits).
     public static func randomSerial() -> Certificate.SerialNumber {

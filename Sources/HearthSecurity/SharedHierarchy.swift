@@ -36,10 +36,14 @@ public struct SharedHierarchy: Codable, Sendable, Equatable {
         }
     }
 
-    /// The same hierarchy (root, key presence, intermediates), whatever the version and sealing.
-    public func describesSameHierarchy(as other: SharedHierarchy) -> Bool {
-        root == other.root && (rootKey == nil) == (other.rootKey == nil) && rootKeyExport == other.rootKeyExport
-            && intermediates.map(\.certificate) == other.intermediates.map(\.certificate)
+    /// Whether this is `identity`'s hierarchy (root, whether its key is online, export record,
+    /// intermediates), whatever the version and sealing: nothing to take, nothing to seal.
+    public func describes(_ identity: ServerIdentity) -> Bool {
+        guard let root = try? identity.authority.certificatePEM,
+            let certificates = try? identity.intermediates.map({ try $0.certificatePEM })
+        else { return false }
+        return self.root == root && (rootKey != nil) == identity.authority.hasPrivateKey && rootKeyExport == identity.rootKeyExport
+            && intermediates.map(\.certificate) == certificates
     }
 
     /// The master key ids its sealed keys name.

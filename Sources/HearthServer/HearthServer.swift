@@ -93,13 +93,13 @@ public struct HearthServer: Sendable {
         issuedCertificates = IssuedCertificates(store: store, authorities: authorities, logger: logger)
         clientCertificates = ClientCertificates(
             certificates: issuedCertificates, authorities: authorities,
-            clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
+            clusterDomain: configuration.trustDomain,
             cacheTTL: configuration.credentialCacheTTL)
         serverCertificates = try ServerCertificateRenewer(
             identity: identity, dataDirectory: configuration.dataDirectory, dnsNames: dnsNames, ipAddresses: ips,
             cipher: { [masterKeys] in masterKeys.cipher }, logger: logger, hierarchy: { [authorities] in authorities.identity })
         authorities.attachServerCertificate(leaf: { [serverCertificates] in serverCertificates.leaf }, renew: { [serverCertificates] in try serverCertificates.renew() })
-        masterKeys.alsoSealing { [authorities] _ in try await authorities.rewrapShared() }
+        masterKeys.alsoSealing { [authorities] in try await authorities.rewrapShared() }
         controllers = ControllerManager(store: store, registry: registry, holder: holder, logger: logger)
         directory = AccessDirectory(store: store, logger: logger, draining: draining)
         identityService = IdentityService(store: store, directory: directory, configuration: configuration, logger: logger)
@@ -188,7 +188,7 @@ public struct HearthServer: Sendable {
         ).register(on: api)
         try PKIRoutes(
             store: store, authorities: authorities, certificates: issuedCertificates, clientCertificates: clientCertificates,
-            clusterDomain: configuration.dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")),
+            clusterDomain: configuration.trustDomain,
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: api)
         return (router, api.routes)

@@ -5466,7 +5466,7 @@ enum OpenAPIDocument {
             "name": "intermediate",
             "in": "query",
             "required": false,
-            "description": "The serial (hex) of a published intermediate whose CRL to serve; default the current one. 404 for a serial that is not published.",
+            "description": "The serial (hex, as openssl x509 -serial prints it; colons and 0x allowed) of a published intermediate whose CRL to serve; default the current one. 400 for what is not a serial, 404 for a serial that is not published.",
             "schema": {
               "type": "string"
             }

@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import HearthSecurity
 import HearthStore
@@ -36,6 +37,10 @@ public struct ServerConfiguration: Sendable {
     /// setting: tests that create hundreds of accounts lower it; a stored hash made with other
     /// parameters still verifies, and is made again at the next login.
     public var passwordHashing: PasswordHasher.Parameters = .default
+
+    /// The cluster domain as SPIFFE IDs and certificate names use it: lower case, no dots at
+    /// either end (`hearth.internal`).
+    var trustDomain: String { dnsDomain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
     /// A file with the master key that seals keys and secrets at rest; nil: `HEARTH_MASTER_KEY`, or
     /// else `DATA_DIR/master-key.json` (created on first start).
     public var masterKeyFile: String?

@@ -308,6 +308,8 @@ struct PKIAdminAPITests {
             #expect(PKIAPITests.contains(der, issuerName.serializedBytes))
             let unknown = try await api.request(.get, "/v1/pki/crl?intermediate=ABCDEF", as: .none)
             #expect(unknown.status == 404 && unknown.isProblem)
+            let malformed = try await api.request(.get, "/v1/pki/crl?intermediate=not-hex", as: .none)
+            #expect(malformed.status == 400 && malformed.text.contains("not a certificate serial"), "\(malformed.text)")
 
             // The old intermediate stays while a certificate it issued lives; then it retires.
             #expect(try await api.server.authorities.retireIdle().isEmpty)

@@ -43,6 +43,8 @@ final class CertificateAuthorityKeeper: Service {
     private struct State {
         var identity: ServerIdentity
         var sharing: Sharing = .pending
+        /// The published version that did not open here: not tried again until another is.
+        var unopenedVersion: Int64?
     }
 
     private let state: Mutex<State>
@@ -103,7 +105,7 @@ final class CertificateAuthorityKeeper: Service {
     /// ``ServerIdentity/rotatingIntermediate(dataDirectory:clusterName:cipher:rootKeyPEM:now:)``).
     @discardableResult
     func rotateIntermediate(rootKeyPEM: String? = nil, now: Date = Date()) async throws -> ServerIdentity {
-        let next = try await change { [dataDirectory, clusterName, cipher] identity in
+        let next = try await change { identity in
             try identity.rotatingIntermediate(dataDirectory: dataDirectory, clusterName: clusterName, cipher: cipher(), rootKeyPEM: rootKeyPEM, now: now)
         }
         logger.notice(
@@ -114,20 +116,19 @@ final class CertificateAuthorityKeeper: Service {
 
     /// The root's certificate and key for keeping offline; the export is recorded.
     func exportRootKey(by caller: String) async throws -> (certificatePEM: String, privateKeyPEM: String) {
-        let exported = Mutex<(String, String)?>(nil)
-        try await change { [dataDirectory] identity in
+        var exported = (certificatePEM: "", privateKeyPEM: "")
+        try await change { identity in
             let result = try identity.exportingRootKey(dataDirectory: dataDirectory, by: caller)
-            exported.withLock { $0 = (result.certificatePEM, result.privateKeyPEM) }
+            exported = (result.certificatePEM, result.privateKeyPEM)
             return result.identity
         }
         logger.warning("root CA key exported", metadata: ["by": "\(caller)"])
-        guard let (certificate, key) = exported.withLock({ $0 }) else { throw HearthError(.internalError, "the export produced nothing") }
-        return (certificate, key)
+        return exported
     }
 
     /// Removes the root key from the data directory, on every replica (it must have been exported).
     func removeRootKey() async throws {
-        try await change { [dataDirectory] identity in try identity.removingRootKey(dataDirectory: dataDirectory) }
+        try await change { identity in try identity.removingRootKey(dataDirectory: dataDirectory) }
         logger.notice("root CA key removed from the server; it is offline now")
     }
 
@@ -137,8 +138,8 @@ final class CertificateAuthorityKeeper: Service {
     func retireIdle(now: Date = Date()) async throws -> [String] {
         guard !identity.previousIntermediates.isEmpty else { return [] }
         let live = try await liveIssuers(now)
-        let retired = Mutex<[String]>([])
-        try await change(unlessUnchanged: true) { [dataDirectory] identity in
+        var serials: [String] = []
+        try await change(unlessUnchanged: true) { identity in
             // Certificates recorded before issuers were (nil) may be under any previous intermediate;
             // the server's own certificate, when the intermediate signed it, keeps its signer.
             let serverSigner = identity.serverCertificateSigner.serial
@@ -146,10 +147,9 @@ final class CertificateAuthorityKeeper: Service {
                 identity.previousIntermediates.filter {
                     $0.serial != serverSigner && ($0.certificate.notValidAfter <= now || (!live.contains($0.serial) && !live.contains(nil)))
                 }.map(\.serial))
-            retired.withLock { $0 = idle.sorted() }
+            serials = idle.sorted()
             return idle.isEmpty ? identity : try identity.retiringIntermediates(dataDirectory: dataDirectory) { idle.contains($0.serial) }
         }
-        let serials = retired.withLock { $0 }
         if !serials.isEmpty { logger.notice("previous intermediate CAs retired: nothing live was issued by them", metadata: ["serials": "\(serials)"]) }
         return serials
     }
@@ -158,15 +158,12 @@ final class CertificateAuthorityKeeper: Service {
     /// `pki-authority` lease), and publishes the result with the next version.
     /// - Parameter unlessUnchanged: publish nothing when `body` changes nothing.
     @discardableResult
-    private func change(unlessUnchanged: Bool = false, _ body: @escaping (ServerIdentity) throws -> ServerIdentity) async throws -> ServerIdentity {
+    private func change(unlessUnchanged: Bool = false, _ body: (ServerIdentity) throws -> ServerIdentity) async throws -> ServerIdentity {
         guard changing.withLock({ busy in defer { busy = true }; return !busy }) else {
             throw HearthError(.conflict, "another change to the certificate authority is in progress; try again in a moment")
         }
         defer { changing.withLock { $0 = false } }
-        guard try await store.tryAcquireLease(Self.lease, holder: holder, ttl: .seconds(30)) else {
-            throw HearthError(.conflict, "another replica is changing the certificate authority; try again in a moment")
-        }
-        do {
+        let changed = try await underLease { () async throws -> ServerIdentity in
             try await sync(holdingLease: true)
             let before = identity
             let next = try state.withLock { state in
@@ -176,8 +173,20 @@ final class CertificateAuthorityKeeper: Service {
             let unchanged = next.authority.hasPrivateKey == before.authority.hasPrivateKey && next.rootKeyExport == before.rootKeyExport
                 && next.intermediates.map(\.serial) == before.intermediates.map(\.serial)
             if !(unlessUnchanged && unchanged) { try await publish(next) }
-            try? await store.releaseLease(Self.lease, holder: holder)
             return next
+        }
+        guard let changed else { throw HearthError(.conflict, "another replica is changing the certificate authority; try again in a moment") }
+        return changed
+    }
+
+    /// Runs `body` holding the `pki-authority` lease (one replica at a time), released after it;
+    /// nil, without running it, when another replica holds the lease.
+    private func underLease<T>(_ body: () async throws -> T) async throws -> T? {
+        guard try await store.tryAcquireLease(Self.lease, holder: holder, ttl: .seconds(30)) else { return nil }
+        do {
+            let value = try await body()
+            try? await store.releaseLease(Self.lease, holder: holder)
+            return value
         } catch {
             try? await store.releaseLease(Self.lease, holder: holder)
             throw error
@@ -207,27 +216,24 @@ final class CertificateAuthorityKeeper: Service {
         guard let shared = try await store.record(Self.recordKind, Self.recordKey)?.decoded(as: SharedHierarchy.self) else {
             // None yet: publish this replica's, once (two replicas starting at once: the lease).
             if holdingLease { return try await publishFirst() }
-            guard try await store.tryAcquireLease(Self.lease, holder: holder, ttl: .seconds(30)) else { return }
-            do {
-                let published = try await store.record(Self.recordKind, Self.recordKey) == nil
-                if published { try await publishFirst() }
-                try? await store.releaseLease(Self.lease, holder: holder)
-                if !published { try await sync() }
-            } catch {
-                try? await store.releaseLease(Self.lease, holder: holder)
-                throw error
+            let published = try await underLease { () async throws -> Bool in
+                guard try await store.record(Self.recordKind, Self.recordKey) == nil else { return false }
+                try await publishFirst()
+                return true
             }
+            // Another replica published first (or holds the lease): take its hierarchy.
+            if published == false { try await sync() }
             return
         }
         let current = state.withLock { $0 }
         if case .shared(let version) = current.sharing, version == shared.version { return }
-        if case .local = current.sharing, shared.version == 0 { return }
+        if current.unopenedVersion == shared.version { return }
+        if shared.describes(current.identity) {
+            state.withLock { $0.sharing = .shared(version: shared.version) }
+            return
+        }
         let cipher = cipher()
         do {
-            if let mine = try? SharedHierarchy(identity: current.identity, version: shared.version, cipher: cipher), mine.describesSameHierarchy(as: shared) {
-                state.withLock { $0.sharing = .shared(version: shared.version) }
-                return
-            }
             let previousRoot = current.identity.authority.serial
             let next = try state.withLock { state in
                 state.identity = try state.identity.adopting(shared, dataDirectory: dataDirectory, cipher: cipher)
@@ -251,7 +257,10 @@ final class CertificateAuthorityKeeper: Service {
                 "the certificate authority the other replicas of this database publish does not open here (\((error as? HearthError)?.message ?? "\(type(of: error))")): "
                 + "give every replica the same master key (--master-key-file or HEARTH_MASTER_KEY); until then this replica uses its own CA"
             if current.sharing != .local(reason: reason) { logger.error("\(reason)") }
-            state.withLock { $0.sharing = .local(reason: reason) }
+            state.withLock { state in
+                state.sharing = .local(reason: reason)
+                state.unopenedVersion = shared.version
+            }
         }
     }
 
@@ -266,20 +275,15 @@ final class CertificateAuthorityKeeper: Service {
     func rewrapShared() async throws -> Set<String> {
         guard let shared = try await store.record(Self.recordKind, Self.recordKey)?.decoded(as: SharedHierarchy.self) else { return [] }
         guard case .shared = sharing, let rewrapped = try shared.rewrapped(cipher: cipher()) else { return shared.sealedKeyIDs }
-        guard try await store.tryAcquireLease(Self.lease, holder: holder, ttl: .seconds(30)) else { return shared.sealedKeyIDs }
-        let written: SharedHierarchy
-        do {
-            written = try await store.updateRecords { writer -> SharedHierarchy in
+        let written = try await underLease {
+            try await store.updateRecords { writer -> SharedHierarchy in
                 let current = try await writer.record(Self.recordKind, Self.recordKey)?.decoded(as: SharedHierarchy.self)
                 guard current?.version == shared.version else { return current ?? shared }
                 try await writer.put(StoredRecord(kind: Self.recordKind, key: Self.recordKey, value: try APIJSON.encodeString(rewrapped)))
                 return rewrapped
             }
-            try? await store.releaseLease(Self.lease, holder: holder)
-        } catch {
-            try? await store.releaseLease(Self.lease, holder: holder)
-            throw error
         }
+        guard let written else { return shared.sealedKeyIDs }
         if written.version == rewrapped.version { state.withLock { $0.sharing = .shared(version: rewrapped.version) } }
         return written.sealedKeyIDs
     }
@@ -315,7 +319,7 @@ final class CertificateAuthorityKeeper: Service {
         if ServerIdentity.renewalDue(current.intermediate.certificate) {
             if current.authority.hasPrivateKey {
                 do {
-                    try await change(unlessUnchanged: true) { [dataDirectory, clusterName, cipher] identity in
+                    try await change(unlessUnchanged: true) { identity in
                         // Another replica may have rotated meanwhile.
                         guard ServerIdentity.renewalDue(identity.intermediate.certificate) else { return identity }
                         return try identity.rotatingIntermediate(dataDirectory: dataDirectory, clusterName: clusterName, cipher: cipher())

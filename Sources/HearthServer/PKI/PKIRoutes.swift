@@ -78,8 +78,7 @@ struct PKIRoutes: Sendable {
             summary:
                 "The certificate revocation list, signed by the current intermediate (?intermediate=SERIAL: by a previous one still published): DER (application/pkix-crl), or PEM with ?format=pem"
         ) { request, _ in
-            var serial = request.uri.queryParameters["intermediate"].map { String($0).uppercased().replacingOccurrences(of: ":", with: "") }
-            if serial?.isEmpty == true { serial = nil }
+            let serial = try request.uri.queryParameters["intermediate"].flatMap { $0.isEmpty ? nil : try Self.serial(String($0)) }
             let der = try await certificates.revocationList(intermediate: serial)
             switch request.uri.queryParameters["format"].map(String.init) {
             case nil, "der":
@@ -313,18 +312,23 @@ struct PKIRoutes: Sendable {
         }
     }
 
-    /// The namespace and the serial of the path, the serial as uppercase hex (colons and a `0x`
-    /// prefix allowed, leading zero bytes kept as sent).
+    /// The namespace and the serial of the path (see ``serial(_:)``).
     static func path(_ context: HearthRequestContext) throws -> (String, String) {
         let namespace = context.parameters.get("namespace") ?? ""
-        let text = context.parameters.get("serial") ?? ""
+        let serial = try serial(context.parameters.get("serial") ?? "")
+        context.auditNote?.name = serial
+        return (namespace, serial)
+    }
+
+    /// A serial as uppercase hex, as `openssl x509 -serial` prints it (colons and a `0x` prefix
+    /// allowed, leading zero bytes kept as sent); 400 for what is not one.
+    static func serial(_ text: String) throws -> String {
         var serial = text.uppercased().replacingOccurrences(of: ":", with: "")
         if serial.hasPrefix("0X") { serial.removeFirst(2) }
         guard !serial.isEmpty, serial.count <= 42, serial.allSatisfy(\.isHexDigit) else {
             throw HearthError(.badRequest, "'\(text)' is not a certificate serial in hex (as openssl x509 -serial prints it)")
         }
         if serial.count % 2 == 1 { serial = "0" + serial }
-        context.auditNote?.name = serial
-        return (namespace, serial)
+        return serial
     }
 }

@@ -30,11 +30,11 @@ final class MasterKeyKeeper: Service {
     private let progress = Mutex<RewrapProgress>(RewrapProgress())
     /// What else seals under the ring: rewraps it under the current key and answers the key ids
     /// it still needs (the certificate authority shared through the database).
-    private let others = Mutex<[@Sendable (EnvelopeCipher) async throws -> Set<String>]>([])
+    private let others = Mutex<[@Sendable () async throws -> Set<String>]>([])
 
     /// Adds something else sealed under the ring, rewrapped with each pass; the keys it answers
     /// are not retired.
-    func alsoSealing(_ rewrap: @escaping @Sendable (EnvelopeCipher) async throws -> Set<String>) {
+    func alsoSealing(_ rewrap: @escaping @Sendable () async throws -> Set<String>) {
         others.withLock { $0.append(rewrap) }
     }
 
@@ -127,7 +127,7 @@ final class MasterKeyKeeper: Service {
         }
         try ServerIdentity.rewrapSealedKeys(dataDirectory: dataDirectory, cipher: cipher)
         var stillSealing = ServerIdentity.sealedKeyIDs(dataDirectory: dataDirectory)
-        for rewrap in others.withLock({ $0 }) { stillSealing.formUnion(try await rewrap(self.cipher)) }
+        for rewrap in others.withLock({ $0 }) { stillSealing.formUnion(try await rewrap()) }
         let usage = try await store.secretKeyUsage()
         for id in older where usage[id] == nil && !stillSealing.contains(id) {
             let ring = currentRing
