@@ -128,10 +128,8 @@ extension AdminCommand.PKI {
             guard let certificate = answer["certificate"]?.stringValue, let key = answer["privateKey"]?.stringValue else {
                 throw CLIFailure("the server's answer holds no root certificate and key")
             }
-            func pem(_ text: String) -> Data { Data((text.hasSuffix("\n") ? text : text + "\n").utf8) }
-            guard files.createFile(atPath: keyPath, contents: pem(key), attributes: [.posixPermissions: 0o600]),
-                files.createFile(atPath: certificatePath, contents: pem(certificate), attributes: [.posixPermissions: 0o644])
-            else { throw CLIFailure("cannot write to \(out)") }
+            try PEMFile.write([key], to: keyPath, mode: 0o600)
+            try PEMFile.write([certificate], to: certificatePath, mode: 0o644)
             print("root CA \(answer["fingerprint"]?.stringValue ?? "") exported")
             print("  wrote \(certificatePath)")
             print("  wrote \(keyPath) (keep it offline; `hearth admin pki remove-root-key` removes it from the server)")

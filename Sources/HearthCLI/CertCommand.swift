@@ -76,26 +76,20 @@ struct CertCommand: AsyncParsableCommand {
         guard let out else {
             // A CSR and no --out: the certificate and its chain on standard output.
             if output != .table { return try Output.print(json: data, format: output, table: { [] }) }
-            print(([certificate] + chain).map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(), terminator: "")
+            print(PEMFile.text([certificate] + chain), terminator: "")
             return
         }
         let base = name ?? request.serviceAccount ?? (request.user ? "user" : nil) ?? request.dnsNames.first ?? request.ipAddresses.first ?? "certificate"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        func write(_ text: String, _ file: String, mode: Int) throws -> String {
-            let path = (out as NSString).appendingPathComponent(file)
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-                throw CLIFailure("cannot write \(path)")
-            }
-            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
-            return path
+        func write(_ blocks: [String], _ file: String, mode: Int) throws -> String {
+            try PEMFile.write(blocks, to: (out as NSString).appendingPathComponent(file), mode: mode)
         }
-        func pem(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
         var written = [
-            try write(pem(certificate), base + ".pem", mode: 0o644),
-            try write(([certificate] + chain.prefix(1)).map(pem).joined(), base + "-fullchain.pem", mode: 0o644),
-            try write(chain.reversed().map(pem).joined(), "ca-bundle.pem", mode: 0o644),
+            try write([certificate], base + ".pem", mode: 0o644),
+            try write([certificate] + chain.prefix(1), base + "-fullchain.pem", mode: 0o644),
+            try write(chain.reversed(), "ca-bundle.pem", mode: 0o644),
         ]
-        if let key { written.append(try write(pem(key), base + "-key.pem", mode: 0o600)) }
+        if let key { written.append(try write([key], base + "-key.pem", mode: 0o600)) }
         if output != .table {
             var redacted = answer.objectValue ?? [:]
             redacted["privateKey"] = nil

@@ -11,17 +11,10 @@ struct KVExpiry: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        try await store.waitUntilReady()
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    // A full batch means there may be more: go again at once.
-                    while try await store.kvExpire(limit: 1000) == 1000 {}
-                } catch {
-                    logger.warning("could not expire keys", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
+        let (store, interval) = (self.store, self.interval)
+        await RepeatingJob.run(store: store, logger: logger, failure: "could not expire keys", level: .warning, pause: { interval }) {
+            // A full batch means there may be more: go again at once.
+            while try await store.kvExpire(limit: 1000) == 1000 {}
         }
     }
 }

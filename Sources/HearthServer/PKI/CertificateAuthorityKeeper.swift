@@ -289,27 +289,18 @@ final class CertificateAuthorityKeeper: Service {
     }
 
     func run() async throws {
-        do {
-            try await store.waitUntilReady()
-        } catch {
-            return
-        }
-        try? await cancelWhenGracefulShutdown {
-            var lastUpkeep = ContinuousClock.now - self.checkInterval
-            while !Task.isCancelled {
-                do {
-                    try await self.sync()
-                    if ContinuousClock.now - lastUpkeep >= self.checkInterval {
-                        lastUpkeep = .now
-                        try await self.upkeep()
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.error("certificate authority upkeep failed; retrying", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: self.sharing == .pending ? .seconds(1) : self.syncInterval)
+        let lastUpkeep = Mutex(ContinuousClock.now - checkInterval)
+        await RepeatingJob.run(
+            store: store, logger: logger, failure: "certificate authority upkeep failed; retrying",
+            pause: { self.sharing == .pending ? .seconds(1) : self.syncInterval }
+        ) {
+            try await self.sync()
+            let due = lastUpkeep.withLock { last in
+                guard ContinuousClock.now - last >= self.checkInterval else { return false }
+                last = .now
+                return true
             }
+            if due { try await self.upkeep() }
         }
     }
 

@@ -35,22 +35,8 @@ final class IssuedCertificates: Service {
     private func intermediates() -> [CertificateAuthority] { authorities.identity.intermediates }
 
     func run() async throws {
-        do {
-            try await store.waitUntilReady()
-        } catch {
-            return
-        }
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.rebuildRevocationLists()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.error("rebuilding the CRLs failed; retrying", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: .seconds(Self.crlMaxAge))
-            }
+        await RepeatingJob.run(store: store, logger: logger, failure: "rebuilding the CRLs failed; retrying", pause: { .seconds(Self.crlMaxAge) }) {
+            try await self.rebuildRevocationLists()
         }
     }
 
