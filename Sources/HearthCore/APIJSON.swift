@@ -10,6 +10,8 @@ import Foundation
 /// are, so everything the API encodes must go through here to look the same.
 public enum APIJSON {
     public static func encode(_ value: some Encodable) throws -> Data {
+        // Resources are written by hand, to the same bytes (see Resource.json()).
+        if let resource = value as? Resource { return Data(try resource.json().utf8) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)
@@ -17,7 +19,8 @@ public enum APIJSON {
 
     /// ``encode(_:)`` as a string, as the store keeps JSON.
     public static func encodeString(_ value: some Encodable) throws -> String {
-        String(decoding: try encode(value), as: UTF8.self)
+        if let resource = value as? Resource { return try resource.json() }
+        return String(decoding: try encode(value), as: UTF8.self)
     }
 
     /// A JSON value (e.g. a resource's `spec`) decoded as a typed value.

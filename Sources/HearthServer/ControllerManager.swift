@@ -85,12 +85,16 @@ public final class ControllerManager: Service {
                         try? await Task.sleep(for: .seconds(1))
                         continue
                     }
-                    for resource in page.items { queue.add(resource.key) }
+                    for resource in page.items where Self.needsReconcile(resource) { queue.add(resource.key) }
                     guard let next = page.next else { break }
                     options.after = next
                 }
                 for await item in subscription.stream {
-                    if case .change(let event) = item, event.object.type == type.name, event.kind != .deleted {
+                    // A change whose object is already reconciled (a creation with the type's
+                    // created status, this controller's own status write) needs no read.
+                    if case .change(let event) = item, event.object.type == type.name, event.kind != .deleted,
+                        Self.needsReconcile(event.object)
+                    {
                         queue.add(event.key)
                     }
                 }
@@ -110,12 +114,16 @@ public final class ControllerManager: Service {
         await store.feed.unsubscribe(subscription)
     }
 
+    /// Whether the controller has work on `resource`: its status has not observed its version, or
+    /// the last attempt failed.
+    static func needsReconcile(_ resource: Resource) -> Bool {
+        resource.status.observedVersion != resource.version || resource.status.phase == .failed
+    }
+
     /// One attempt; false to retry with backoff.
     private func reconcile(_ key: ResourceKey, type: ResourceType, reconciler: any Reconciler) async -> Bool {
         guard let resource = try? await store.get(key) else { return false }
-        if resource.status.observedVersion == resource.version, resource.status.phase != .failed {
-            return true
-        }
+        if !Self.needsReconcile(resource) { return true }
         var status: ResourceStatus
         var succeeded = true
         do {

@@ -34,10 +34,10 @@ extension ResourceRoutes {
         let key = ResourceKey(type: type.name, name: username)
         context.auditNote?.name = username
         let owner = context.principal.text
-        let outcome = try await store.mutate(
+        let result = try await store.write(
             .put(key, mode: .create, transform: { current in try write.applied(to: current, key: key, owner: owner) }),
             audit: audit.mutationEntry(context: context, verb: Verbs.create, key: key),
             records: [StoredRecord(kind: IdentityService.passwordKind, key: username, subject: Subject.user(username).text, value: hash)])
-        return try await answer(outcome, request: request)
+        return try await answer(result, request: request)
     }
 }

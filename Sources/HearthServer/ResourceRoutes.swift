@@ -248,10 +248,10 @@ struct ResourceRoutes: Sendable {
         context.auditNote?.name = key.name
         let owner = context.principal.text
         let finalWrite = write
-        let outcome = try await store.mutate(
+        let result = try await store.write(
             .put(key, mode: .create, transform: { current in try finalWrite.applied(to: current, key: key, owner: owner) }),
             audit: audit.mutationEntry(context: context, verb: Verbs.create, key: key))
-        return try await answer(outcome, request: request)
+        return try await answer(result, request: request)
     }
 
     func put(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -273,7 +273,7 @@ struct ResourceRoutes: Sendable {
         try await admission?.admit(key: key, spec: write.spec)
         let principal = context.principal
         let finalWrite = write
-        let outcome = try await store.mutate(
+        let result = try await store.write(
             .put(key, mode: .upsert, transform: { current in
                 try check?(current, finalWrite)
                 // A namespace made by PUT is owned by its maker, as one made by POST.
@@ -281,7 +281,7 @@ struct ResourceRoutes: Sendable {
                 return try write.applied(to: current, key: key, owner: principal.text)
             }),
             audit: audit.mutationEntry(context: context, verb: Verbs.update, key: key))
-        return try await answer(outcome, request: request)
+        return try await answer(result, request: request)
     }
 
     func patch(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -296,7 +296,7 @@ struct ResourceRoutes: Sendable {
             let merged = MergePatch.apply(.object(patchObject), to: ResourceWrite.writableDocument(of: current))
             try await admission.admit(key: key, spec: merged["spec"] ?? .object([:]))
         }
-        let outcome = try await store.mutate(.put(key, mode: .update, transform: { current in
+        let result = try await store.write(.put(key, mode: .update, transform: { current in
             guard let current else { throw HearthError(.notFound, "\(key) not found") }
             var merged = MergePatch.apply(.object(patchObject.filter { $0.key != "version" }), to: ResourceWrite.writableDocument(of: current))
             if case .object(var object) = merged, let version = patchObject["version"] {
@@ -307,7 +307,7 @@ struct ResourceRoutes: Sendable {
             write.version = precondition ?? write.version
             return try write.applied(to: current, key: key, owner: nil)
         }), audit: audit.mutationEntry(context: context, verb: Verbs.patch, key: key))
-        return try await answer(outcome, request: request)
+        return try await answer(result, request: request)
     }
 
     func delete(_ request: Request, _ context: HearthRequestContext, namespaced: Bool, fixedType: String? = nil) async throws -> Response {
@@ -345,7 +345,7 @@ struct ResourceRoutes: Sendable {
         let body = try await JSONResponse.body(
             of: request, limit: maxBodyBytes, mediaTypes: merge ? ["application/merge-patch+json", "application/json"] : ["application/json"])
         let precondition = try Self.ifMatch(request)
-        let outcome = try await store.mutate(.put(key, mode: .update, transform: { current in
+        let result = try await store.write(.put(key, mode: .update, transform: { current in
             guard var current else { throw HearthError(.notFound, "\(key) not found") }
             var document = body
             if merge {
@@ -362,14 +362,19 @@ struct ResourceRoutes: Sendable {
             current.status = write.status
             return current
         }), audit: audit.mutationEntry(context: context, verb: Verbs.updateStatus, key: key))
-        return try await answer(outcome, request: request)
+        return try await answer(result, request: request)
     }
 
     // MARK: Answers
 
     /// The answer to a write; a write to an identity type waits until this replica's access
     /// directory has it, so the caller's next request is decided with it.
-    func answer(_ outcome: MutationOutcome, request: Request) async throws -> Response {
+    func answer(_ result: MutationResult, request: Request) async throws -> Response {
+        try await answer(result.outcome, request: request, json: result.json)
+    }
+
+    /// - Parameter json: the stored JSON of the resource written, sent as it is when given.
+    func answer(_ outcome: MutationOutcome, request: Request, json: String? = nil) async throws -> Response {
         let changed: [Resource] =
             switch outcome {
             case .created(let resource), .updated(let resource): [resource]
@@ -387,7 +392,7 @@ struct ResourceRoutes: Sendable {
         if let catalog, let revision = changed.filter({ RegistryView.watchedTypes.contains($0.type) }).map(\.revision).max() {
             await catalog.waitUntilApplied(revision)
         }
-        return try Self.outcomeResponse(outcome, request: request)
+        return try Self.outcomeResponse(outcome, request: request, json: json)
     }
 
     /// A namespace's write with `principal` added to its owners.
@@ -411,19 +416,24 @@ struct ResourceRoutes: Sendable {
         return version
     }
 
-    static func resourceResponse(_ resource: Resource, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
+    /// - Parameter json: `resource` as stored, if at hand: sent instead of encoding it again.
+    static func resourceResponse(_ resource: Resource, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:], json: String? = nil) throws
+        -> Response
+    {
         var headers = extra
         headers[.eTag] = "\"\(resource.version)\""
-        return try JSONResponse.make(resource, status: status, headers: headers)
+        guard let json else { return try JSONResponse.make(resource, status: status, headers: headers) }
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    static func outcomeResponse(_ outcome: MutationOutcome, request: Request) throws -> Response {
+    static func outcomeResponse(_ outcome: MutationOutcome, request: Request, json: String? = nil) throws -> Response {
         switch outcome {
         case .created(let resource):
             let location = resource.namespace.map { "/v1/namespaces/\($0)/\(resource.type)/\(resource.name)" } ?? "/v1/\(resource.type)/\(resource.name)"
-            return try resourceResponse(resource, status: .created, extra: [.location: location])
+            return try resourceResponse(resource, status: .created, extra: [.location: location], json: json)
         case .updated(let resource), .unchanged(let resource):
-            return try resourceResponse(resource)
+            return try resourceResponse(resource, json: json)
         case .deleted(let resources):
             return try JSONResponse.make(DeleteResult(deleted: resources, revision: resources.last?.revision ?? 0))
         }

@@ -73,6 +73,11 @@ public actor Feed<Event: FeedEvent> {
         }
     }
 
+    /// ``catchUp()`` if `revision` has not been published yet.
+    func catchUp(to revision: Int64) async {
+        if revision > lastRevision { await catchUp() }
+    }
+
     /// Reads and publishes whatever the change log has after the last published revision.
     func catchUp() async {
         do {

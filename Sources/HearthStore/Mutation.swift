@@ -29,6 +29,14 @@ public enum MutationOutcome: Sendable {
     case deleted([Resource])
 }
 
+/// A committed mutation: its outcome and, for a resource written, the JSON stored for it (the
+/// API's own encoding, so an answer can send it as it is instead of encoding the resource again).
+public struct MutationResult: Sendable {
+    public let outcome: MutationOutcome
+    /// The stored JSON of the created or updated resource; nil for a deletion or no change.
+    public let json: String?
+}
+
 extension MutationOutcome {
     /// The HTTP status that answers this outcome: 201 for a creation, else 200.
     public var httpStatus: Int {

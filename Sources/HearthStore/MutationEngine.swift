@@ -13,19 +13,21 @@ struct MutationEngine: Sendable {
     func apply(
         _ mutation: Mutation, in transaction: any StoreTransaction, revisions: RevisionAllocator,
         events: inout [ChangeEvent]
-    ) async throws -> MutationOutcome {
+    ) async throws -> MutationResult {
         switch mutation {
         case .put(let key, let mode, let transform):
             return try await put(key, mode: mode, transform: transform, in: transaction, revisions: revisions, events: &events)
         case .delete(let key, let expectedVersion, let cascade):
-            return try await delete(key, expectedVersion: expectedVersion, cascade: cascade, in: transaction, revisions: revisions, events: &events)
+            return MutationResult(
+                outcome: try await delete(key, expectedVersion: expectedVersion, cascade: cascade, in: transaction, revisions: revisions, events: &events),
+                json: nil)
         }
     }
 
     private func put(
         _ key: ResourceKey, mode: PutMode, transform: @Sendable (Resource?) throws -> Resource,
         in tx: any StoreTransaction, revisions: RevisionAllocator, events: inout [ChangeEvent]
-    ) async throws -> MutationOutcome {
+    ) async throws -> MutationResult {
         let current = try await tx.fetch(key)
         switch (mode, current) {
         case (.create, .some):
@@ -47,7 +49,7 @@ struct MutationEngine: Sendable {
 
         if let current {
             let contentChanged = next.spec != current.spec || next.labels != current.labels || next.annotations != current.annotations
-            if !contentChanged, next.status == current.status { return .unchanged(current) }
+            if !contentChanged, next.status == current.status { return MutationResult(outcome: .unchanged(current), json: nil) }
             next.uid = current.uid
             next.createdAt = current.createdAt
             next.owner = current.owner
@@ -79,7 +81,7 @@ struct MutationEngine: Sendable {
         let event = ChangeEvent(revision: next.revision, kind: current == nil ? .added : .modified, object: next)
         try await tx.put(next, encoded: encoded, references: references, replacing: current != nil, change: event, atMillis: Self.nowMillis())
         events.append(event)
-        return current == nil ? .created(next) : .updated(next)
+        return MutationResult(outcome: current == nil ? .created(next) : .updated(next), json: encoded)
     }
 
     private func delete(

@@ -2,50 +2,60 @@ import Foundation
 import HearthCore
 import Logging
 import NIOSSL
+import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL, for several replicas sharing one database.
 ///
 /// Writes of all replicas serialize on the `hearth_state` row (locked for the length of a write
 /// batch), so revisions are committed in order and the change log has no gaps: a replica that
 /// missed a notification catches up by reading the log after its last revision. Commits are
-/// announced with `NOTIFY hearth_changes`; a one-second poll covers a lost listener connection.
+/// announced with `NOTIFY hearth_changes` (see ``CommitAnnouncement``), sent in the commit's own
+/// transaction; a one-second poll covers a lost listener connection.
 final class PostgresBackend: StoreBackend {
     let name = "postgres"
+    /// Reads, the change listener and leases' reads: a pool.
     let client: PostgresClient
     let logger: Logger
     static let channel = "hearth_changes"
+    /// The writer's own connection (see ``withWriteTransaction(_:)``), on a loop of its own.
+    private let writerConfiguration: PostgresConnection.Configuration
+    private let writerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let writerLoop: any EventLoop
+    private let writer = Mutex<PostgresConnection?>(nil)
 
     init(url: String, logger: Logger) throws {
         self.logger = logger
-        var configuration = try Self.configuration(from: url)
+        let location = try PostgresLocation(url: url)
+        var configuration = location.clientConfiguration
         configuration.options.maximumConnections = 16
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        writerConfiguration = try location.connectionConfiguration()
+        writerLoop = writerGroup.next()
     }
 
-    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
-    static func configuration(from url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, !host.isEmpty
-        else {
-            throw StoreError("invalid PostgreSQL URL; expected postgres://user:password@host:port/database")
-        }
-        let user = components.user ?? "postgres"
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS
-        switch mode {
-        case "disable": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
-        default: throw StoreError("unknown sslmode '\(mode)'; use disable, prefer or require")
-        }
-        return PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database.isEmpty ? user : database, tls: tls)
+    deinit {
+        writerGroup.shutdownGracefully { _ in }
     }
 
-    func run(remoteChange: @escaping @Sendable () async -> Void) async throws {
+    func run(remoteChange: @escaping @Sendable (CommitAnnouncement) async -> Void) async throws {
+        defer { writerGroup.shutdownGracefully { _ in } }
+        do {
+            try await listen(remoteChange: remoteChange)
+        } catch {
+            await closeWriter()
+            throw error
+        }
+        await closeWriter()
+    }
+
+    /// Closes the writer's connection; the store's writer has stopped before this (see Store.run()).
+    private func closeWriter() async {
+        if let connection = writer.withLock({ $0.take() }) { try? await connection.close() }
+    }
+
+    private func listen(remoteChange: @escaping @Sendable (CommitAnnouncement) async -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             group.addTask {
@@ -53,7 +63,9 @@ final class PostgresBackend: StoreBackend {
                     do {
                         try await self.client.withConnection { connection in
                             try await connection.listen(on: Self.channel) { notifications in
-                                for try await _ in notifications { await remoteChange() }
+                                for try await notification in notifications {
+                                    await remoteChange(CommitAnnouncement(payload: notification.payload))
+                                }
                             }
                         }
                     } catch {
@@ -66,7 +78,7 @@ final class PostgresBackend: StoreBackend {
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(1))
-                    await remoteChange()
+                    await remoteChange(.unknown)
                 }
             }
             try await group.next()
@@ -111,8 +123,16 @@ final class PostgresBackend: StoreBackend {
         }
     }
 
+    /// The writer's tasks run on its connection's event loop (see ``EventLoopWriterExecutor``).
+    func makeWriterExecutor() -> any StoreWriterExecutor {
+        EventLoopWriterExecutor(loop: writerLoop)
+    }
+
+    /// Runs `body` on the writer's own connection, opened on first use and again after it is lost.
+    /// Only the store's writer loop calls this, one batch at a time.
     func withWriteTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        let connection = try await writerConnection()
+        do {
             try await connection.query("BEGIN", logger: logger)
             let transaction = PostgresTransaction(connection: connection, logger: logger)
             do {
@@ -123,15 +143,17 @@ final class PostgresBackend: StoreBackend {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
+        } catch {
+            if connection.isClosed { writer.withLock { $0 = nil } }
+            throw error
         }
     }
 
-    func announce(revision: Int64) async {
-        do {
-            try await client.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
-        } catch {
-            logger.debug("could not announce a commit; other replicas will poll", metadata: ["error": "\(error)"])
-        }
+    private func writerConnection() async throws -> PostgresConnection {
+        if let connection = writer.withLock({ $0 }), !connection.isClosed { return connection }
+        let connection = try await PostgresConnection.connect(on: writerLoop, configuration: writerConfiguration, id: 0, logger: logger)
+        writer.withLock { $0 = connection }
+        return connection
     }
 
     func get(_ key: ResourceKey) async throws -> Resource? {
@@ -209,10 +231,12 @@ final class PostgresBackend: StoreBackend {
 ///
 /// Round trips, not the database, bound a write batch's time, so the transaction keeps what it
 /// knows and what it writes: rows fetched (and locked) or written here are answered from memory;
-/// ``prefetch(_:)`` reads and locks a whole batch's rows in one query; writes are buffered and
-/// ``flush()`` sends them in two statements whatever the batch's size (multi-row `UNNEST`
-/// inserts). Reads the buffer cannot answer (references to a resource) flush first, so the
-/// database always sees the writes before it is asked about them.
+/// ``lockRevision(prefetching:)`` locks the revision and reads and locks a whole batch's rows in
+/// one call (`hearth_lock_batch`); writes are buffered, and ``finish(revision:kvRevision:)`` sends
+/// them with the new revision and the `NOTIFY` in one statement whatever the batch's size
+/// (multi-row `UNNEST` inserts; deletions take one more). A batch of creates is four round trips:
+/// `BEGIN`, the locks, the writes, `COMMIT`. Reads the buffer cannot answer (references to a
+/// resource) flush first, so the database always sees the writes before it is asked about them.
 final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
@@ -250,21 +274,22 @@ final class PostgresTransaction: StoreTransaction {
         try await run("UPDATE hearth_state SET revision = \(revision) WHERE id = 1")
     }
 
-    func prefetch(_ keys: [ResourceKey]) async throws {
+    func lockRevision(prefetching keys: [ResourceKey]) async throws -> Int64 {
         let wanted = Array(Set(keys.filter { known[$0] == nil }))
-        guard !wanted.isEmpty else { return }
         for key in wanted { known[key] = .some(nil) }
         let rows = try await connection.query(
-            """
-            SELECT r.data FROM resources r
-            JOIN UNNEST(\(wanted.map(\.type)), \(wanted.map(\.namespace)), \(wanted.map(\.name))) AS k(type, namespace, name)
-            ON r.type = k.type COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
-            FOR UPDATE OF r
-            """, logger: logger)
-        for try await data in rows.decode(String.self) {
-            let resource = try ResourceCodec.decode(data)
-            known[resource.key] = resource
+            "SELECT locked_revision, row_data FROM hearth_lock_batch(\(wanted.map(\.type)), \(wanted.map(\.namespace)), \(wanted.map(\.name)))",
+            logger: logger)
+        var revision: Int64?
+        for try await (lockedRevision, data) in rows.decode((Int64?, String?).self) {
+            if let lockedRevision { revision = lockedRevision }
+            if let data {
+                let resource = try ResourceCodec.decode(data)
+                known[resource.key] = resource
+            }
         }
+        guard let revision else { throw StoreError("hearth_state row is missing") }
+        return revision
     }
 
     func fetch(_ key: ResourceKey) async throws -> Resource? {
@@ -322,14 +347,24 @@ final class PostgresTransaction: StoreTransaction {
         audits.append((atMillis, entry, encoded))
     }
 
-    /// Sends the buffered writes: the deletions (rows and dropped references), then the rows,
-    /// references, change-log entries and audit entries written, each kind in one multi-row
-    /// statement.
+    /// Sends the buffered writes (see ``finish(revision:kvRevision:)``), for a read that must see them.
     func flush() async throws {
-        guard !rows.isEmpty || !changes.isEmpty || !audits.isEmpty else { return }
+        try await send(revision: nil, kvRevision: nil)
+    }
+
+    func finish(revision: Int64?, kvRevision: Int64?) async throws {
+        try await send(revision: revision, kvRevision: kvRevision)
+    }
+
+    /// Sends the buffered writes: the deletions (rows and dropped references) in a statement of
+    /// their own, then in one statement the rows, references, change-log entries and audit entries
+    /// written (each kind one multi-row insert), the new revisions, and the `NOTIFY` announcing
+    /// them (delivered at commit).
+    private func send(revision: Int64?, kvRevision: Int64?) async throws {
         let deleted = rows.filter { $0.value == nil }.map(\.key)
         let dropped = Array(dropRefs)
         if !deleted.isEmpty || !dropped.isEmpty {
+            // Apart from the inserts: a replaced row's references are dropped, then written anew.
             try await run(
                 """
                 WITH unreferenced AS (
@@ -340,36 +375,71 @@ final class PostgresTransaction: StoreTransaction {
                 WHERE r.type = k.type COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
                 """)
         }
+        var statement = PostgresStatement()
         let written = rows.compactMap { key, row in row.map { (key, $0) } }
+        if !written.isEmpty {
+            statement.add(
+                """
+                written AS (
+                    INSERT INTO resources (type, namespace, name, revision, version, data)
+                    SELECT * FROM UNNEST(\(statement.bind(written.map(\.0.type))), \(statement.bind(written.map(\.0.namespace))), \(statement.bind(written.map(\.0.name))),
+                        \(statement.bind(written.map(\.1.revision))), \(statement.bind(written.map(\.1.version))), \(statement.bind(written.map(\.1.data))))
+                    ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, version = EXCLUDED.version, data = EXCLUDED.data
+                )
+                """)
+        }
         let references = newRefs.flatMap { from, targets in targets.map { (from, $0) } }
-        try await run(
-            """
-            WITH written AS (
-                INSERT INTO resources (type, namespace, name, revision, version, data)
-                SELECT * FROM UNNEST(
-                    \(written.map(\.0.type)), \(written.map(\.0.namespace)), \(written.map(\.0.name)),
-                    \(written.map(\.1.revision)), \(written.map(\.1.version)), \(written.map(\.1.data)))
-                ON CONFLICT (type, namespace, name) DO UPDATE SET revision = EXCLUDED.revision, version = EXCLUDED.version, data = EXCLUDED.data
-            ), referenced AS (
-                INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name)
-                SELECT * FROM UNNEST(
-                    \(references.map(\.1.type)), \(references.map(\.1.namespace)), \(references.map(\.1.name)),
-                    \(references.map(\.0.type)), \(references.map(\.0.namespace)), \(references.map(\.0.name)))
-            ), audited AS (
-                INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data)
-                SELECT at_ms, principal, verb, resource, namespace, decision, data FROM UNNEST(
-                    \(audits.map(\.millis)), \(audits.map(\.entry.principal)), \(audits.map(\.entry.verb)), \(audits.map(\.entry.resource)),
-                    \(audits.map { $0.entry.namespace ?? "" }), \(audits.map(\.entry.decision)), \(audits.map(\.data))
-                ) WITH ORDINALITY AS a(at_ms, principal, verb, resource, namespace, decision, data, n) ORDER BY n
-            )
-            INSERT INTO changes (revision, kind, data, created_ms)
-            SELECT * FROM UNNEST(\(changes.map(\.revision)), \(changes.map(\.kind)), \(changes.map(\.data)), \(changes.map(\.millis)))
-            """)
+        if !references.isEmpty {
+            statement.add(
+                """
+                referenced AS (
+                    INSERT INTO refs (to_type, to_namespace, to_name, from_type, from_namespace, from_name)
+                    SELECT * FROM UNNEST(\(statement.bind(references.map(\.1.type))), \(statement.bind(references.map(\.1.namespace))), \(statement.bind(references.map(\.1.name))),
+                        \(statement.bind(references.map(\.0.type))), \(statement.bind(references.map(\.0.namespace))), \(statement.bind(references.map(\.0.name))))
+                )
+                """)
+        }
+        if !changes.isEmpty {
+            statement.add(
+                """
+                logged AS (
+                    INSERT INTO changes (revision, kind, data, created_ms)
+                    SELECT * FROM UNNEST(\(statement.bind(changes.map(\.revision))), \(statement.bind(changes.map(\.kind))), \(statement.bind(changes.map(\.data))), \(statement.bind(changes.map(\.millis))))
+                )
+                """)
+        }
+        if !audits.isEmpty {
+            statement.add(
+                """
+                audited AS (
+                    INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data)
+                    SELECT at_ms, principal, verb, resource, namespace, decision, data FROM UNNEST(
+                        \(statement.bind(audits.map(\.millis))), \(statement.bind(audits.map(\.entry.principal))), \(statement.bind(audits.map(\.entry.verb))),
+                        \(statement.bind(audits.map(\.entry.resource))), \(statement.bind(audits.map { $0.entry.namespace ?? "" })), \(statement.bind(audits.map(\.entry.decision))),
+                        \(statement.bind(audits.map(\.data)))
+                    ) WITH ORDINALITY AS a(at_ms, principal, verb, resource, namespace, decision, data, n) ORDER BY n
+                )
+                """)
+        }
+        if let revision {
+            statement.add("revised AS (UPDATE hearth_state SET revision = \(statement.bind(revision)) WHERE id = 1)")
+        }
+        if let kvRevision {
+            statement.add("kv_revised AS (UPDATE kv_state SET revision = \(statement.bind(kvRevision)) WHERE id = 1)")
+        }
         rows.removeAll()
         dropRefs.removeAll()
         newRefs.removeAll()
         changes.removeAll()
         audits.removeAll()
+        let announcement = CommitAnnouncement(revision: revision, kvRevision: kvRevision)
+        if !announcement.isUnknown {
+            // Delivered when the transaction commits, and not at all if it does not.
+            let main = "SELECT pg_notify(\(statement.bind(PostgresBackend.channel)), \(statement.bind(announcement.payload)))"
+            try await run(statement.query(main: main))
+        } else if !statement.isEmpty {
+            try await run(statement.query(main: "SELECT 1"))
+        }
     }
 
     func tryAcquireLease(name: String, holder: String, ttlMillis: Int64) async throws -> Bool {

@@ -5,7 +5,7 @@ import HearthCore
 /// equal resources store equal bytes and a read can serve them as they are.
 enum ResourceCodec {
     static func encode(_ resource: Resource) throws -> String {
-        try APIJSON.encodeString(resource)
+        try resource.json()
     }
 
     static func decode(_ text: String) throws -> Resource {

@@ -20,10 +20,11 @@ final class RevisionAllocator {
         self.transaction = transaction
     }
 
-    /// Takes the revision lock now. Batches that write resources do this first, so that every
-    /// writer takes its locks in the same order (revision, then rows) and replicas cannot deadlock.
-    func lock() async throws {
-        if current == nil { current = try await transaction.lockRevision() }
+    /// Takes the revision lock now, then the locks of `keys`' rows, which it reads ahead. Batches
+    /// that write resources do this first, so that every writer takes its locks in the same order
+    /// (revision, then rows) and replicas cannot deadlock.
+    func lock(prefetching keys: [ResourceKey]) async throws {
+        if current == nil { current = try await transaction.lockRevision(prefetching: keys) }
     }
 
     func next() async throws -> Int64 {

@@ -27,7 +27,12 @@ final class SQLiteBackend: StoreBackend {
         chmod(path, 0o600)
     }
 
-    func run(remoteChange: @escaping @Sendable () async -> Void) async throws {
+    /// A thread of its own: the writer blocks it on each commit's fsync.
+    func makeWriterExecutor() -> any StoreWriterExecutor {
+        WriterExecutor(name: "hearth-store-writer")
+    }
+
+    func run(remoteChange: @escaping @Sendable (CommitAnnouncement) async -> Void) async throws {
         // One process owns the file: there are no other replicas to hear from.
         try await Task.sleep(for: .seconds(Int64.max / 2_000_000_000))
     }
@@ -73,7 +78,6 @@ final class SQLiteBackend: StoreBackend {
         return result
     }
 
-    func announce(revision: Int64) async {}
 
     func get(_ key: ResourceKey) async throws -> Resource? {
         try withReader { db in

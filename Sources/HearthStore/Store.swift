@@ -28,6 +28,10 @@ public final class Store: Service {
     /// Callers of ``waitUntilReady()`` before the store is ready, and why startup failed, if it did.
     private let readyWaiters = Mutex<(waiters: [CheckedContinuation<Void, any Error>], failure: (any Error)?)>(([], nil))
     private let storeTimers: [String: Metrics.Timer]
+    /// The revisions of this replica's batch being committed, which its writer publishes itself:
+    /// an announcement of them (this replica's own `NOTIFY`, which can arrive before the commit
+    /// returns) needs no read of the change log. Zero when no batch is in flight.
+    private let committing = Mutex<(revision: Int64, kvRevision: Int64)>((0, 0))
     static let maxBatch = 256
 
     /// The backend's name: `sqlite` or `postgres`.
@@ -65,9 +69,17 @@ public final class Store: Service {
                 let feed = self.feed
                 let kvFeed = self.kvFeed
                 group.addTask {
-                    try await self.backend.run(remoteChange: {
-                        await feed.catchUp()
-                        await kvFeed.catchUp()
+                    try await self.backend.run(remoteChange: { announcement in
+                        // Only the feeds behind what was announced: a replica's own commits are
+                        // published already.
+                        if announcement.isUnknown {
+                            await feed.catchUp()
+                            await kvFeed.catchUp()
+                        } else {
+                            let own = self.committing.withLock { $0 }
+                            if let revision = announcement.revision, revision > own.revision { await feed.catchUp(to: revision) }
+                            if let revision = announcement.kvRevision, revision > own.kvRevision { await kvFeed.catchUp(to: revision) }
+                        }
                     })
                 }
                 group.addTask { try await self.serve() }
@@ -109,8 +121,8 @@ public final class Store: Service {
         for waiter in waiters { waiter.resume() }
         logger.info("store ready", metadata: ["backend": "\(backend.name)", "cluster": "\(clusterID)", "revision": "\(revisions.current)"])
 
-        // The writer runs on a thread of its own (see WriterExecutor).
-        let executor = WriterExecutor(name: "hearth-store-writer")
+        // The writer runs on an executor of its own (see WriterExecutor, EventLoopWriterExecutor).
+        let executor = backend.makeWriterExecutor()
         async let writing: Void = withTaskExecutorPreference(executor) { await self.writerLoop() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -231,11 +243,16 @@ public final class Store: Service {
     /// `records` are written in the same transaction when the mutation is applied (a new user
     /// and its password hash, say), and not at all when it is refused.
     public func mutate(_ mutation: Mutation, audit: AuditEntry? = nil, records: [StoredRecord] = []) async throws -> MutationOutcome {
+        try await write(mutation, audit: audit, records: records).outcome
+    }
+
+    /// ``mutate(_:audit:records:)``, also returning the JSON stored for the written resource.
+    public func write(_ mutation: Mutation, audit: AuditEntry? = nil, records: [StoredRecord] = []) async throws -> MutationResult {
         try await timed("write") {
             try await submit(writesResources: true, audit: audit, keys: mutation.prefetchKeys) { [engine] transaction, revisions, events in
-                let outcome = try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
+                let result = try await engine.apply(mutation, in: transaction, revisions: revisions, events: &events)
                 for record in records { try await transaction.putRecord(record) }
-                return outcome
+                return result
             }
         }
     }
@@ -351,10 +368,8 @@ public final class Store: Service {
             try await backend.withWriteTransaction { transaction in
                 let revisions = RevisionAllocator(transaction: transaction)
                 if batch.contains(where: \.writesResources) {
-                    try await revisions.lock()
-                    // Every row the batch will read, locked in one go (after the revision lock, the
-                    // order every replica takes locks in).
-                    try await transaction.prefetch(batch.flatMap(\.keys))
+                    // The revision, then every row the batch will read, locked in one go.
+                    try await revisions.lock(prefetching: batch.flatMap(\.keys))
                 }
                 for write in batch {
                     let mark = revisions.mark
@@ -364,7 +379,7 @@ public final class Store: Service {
                         results.append(.success(value))
                         events += writeEvents
                         if var entry = write.audit {
-                            entry.status = (value as? MutationOutcome)?.httpStatus ?? 200
+                            entry.status = (value as? MutationResult)?.outcome.httpStatus ?? 200
                             try await RecordWriter(transaction: transaction).appendAudit(entry)
                         }
                     } catch let error as HearthError {
@@ -377,16 +392,14 @@ public final class Store: Service {
                         }
                     }
                 }
-                try await transaction.flush()
-                if revisions.dirty, let revision = revisions.current {
-                    try await transaction.setRevision(revision)
-                }
-                if revisions.kvDirty, let revision = revisions.kvCurrent {
-                    try await transaction.setKVRevision(revision)
-                }
+                try await transaction.finish(
+                    revision: revisions.dirty ? revisions.current : nil, kvRevision: revisions.kvDirty ? revisions.kvCurrent : nil)
                 kvEvents = revisions.kvEvents
+                let committed = (revision: events.last?.revision ?? 0, kvRevision: kvEvents.last?.revision ?? 0)
+                committing.withLock { $0 = committed }
             }
         } catch {
+            committing.withLock { $0 = (0, 0) }
             // A storage failure: nothing of the batch was committed.
             logger.error("write batch failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             for write in batch { write.continuation.resume(throwing: HearthError(.unavailable, "the store could not commit the write")) }
@@ -398,9 +411,7 @@ public final class Store: Service {
         if !kvEvents.isEmpty {
             await kvFeed.committed(kvEvents)
         }
-        if let revision = events.last?.revision ?? kvEvents.last?.revision {
-            await backend.announce(revision: revision)
-        }
+        committing.withLock { $0 = (0, 0) }
         for (write, result) in zip(batch, results) {
             write.continuation.resume(with: result)
         }

@@ -5,13 +5,13 @@ protocol StoreBackend: Sendable {
     var name: String { get }
     /// Runs the backend's own connections until cancelled; calls `remoteChange` when another
     /// replica may have written (PostgreSQL's LISTEN/NOTIFY, or a periodic poll).
-    func run(remoteChange: @escaping @Sendable () async -> Void) async throws
+    func run(remoteChange: @escaping @Sendable (CommitAnnouncement) async -> Void) async throws
     /// Applies pending schema migrations and returns the cluster id.
     func migrate(newClusterID: String) async throws -> String
+    /// The executor the store's writer loop runs on (it calls ``withWriteTransaction(_:)``).
+    func makeWriterExecutor() -> any StoreWriterExecutor
     /// Runs `body` in one write transaction and commits it. Throws if the commit fails.
     func withWriteTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
-    /// Tells other replicas that revisions up to `revision` are committed.
-    func announce(revision: Int64) async
 
     func get(_ key: ResourceKey) async throws -> Resource?
     /// The stored JSON of a resource, as the API serves it, with its version.

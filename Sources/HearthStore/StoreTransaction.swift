@@ -72,13 +72,22 @@ protocol StoreTransaction: AnyObject {
     /// Replaces a version's sealed value (a rewrap under another master key).
     func replaceSealedSecret(namespace: String, name: String, version: Int64, sealed: String, masterKeyID: String) async throws
 
-    /// Reads and locks these rows ahead of the writes that need them (one round trip for a batch).
-    func prefetch(_ keys: [ResourceKey]) async throws
-    /// Sends any writes the transaction buffered; the store calls it before committing.
-    func flush() async throws
+    /// ``lockRevision()``, then reads and locks these rows ahead of the writes that need them
+    /// (PostgreSQL: all in one round trip).
+    func lockRevision(prefetching keys: [ResourceKey]) async throws -> Int64
+    /// Ends the batch's writes, before the commit: sends what the transaction buffered and records
+    /// the new revisions (nil: unchanged). PostgreSQL does it in one statement, which also
+    /// announces the commit to the other replicas.
+    func finish(revision: Int64?, kvRevision: Int64?) async throws
 }
 
 extension StoreTransaction {
-    func prefetch(_ keys: [ResourceKey]) async throws {}
-    func flush() async throws {}
+    func lockRevision(prefetching keys: [ResourceKey]) async throws -> Int64 {
+        try await lockRevision()
+    }
+
+    func finish(revision: Int64?, kvRevision: Int64?) async throws {
+        if let revision { try await setRevision(revision) }
+        if let kvRevision { try await setKVRevision(kvRevision) }
+    }
 }

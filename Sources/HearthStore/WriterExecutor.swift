@@ -1,12 +1,19 @@
 import Foundation
 
-/// A task executor with a thread of its own, for the store's writer loop.
+/// The executor the store's writer loop prefers; each backend chooses its own (see
+/// ``StoreBackend/makeWriterExecutor()``).
+protocol StoreWriterExecutor: TaskExecutor {
+    /// Called once the writer loop has ended.
+    func shutdown()
+}
+
+/// A task executor with a thread of its own, for the store's writer loop (SQLite).
 ///
 /// The writer loop is a chain of short awaits (one per statement). On the shared cooperative
 /// pool each resumption would queue behind every request being served, so a write batch would
 /// take as long as the machine is busy. With this executor preferred, the loop's awaits resume on
 /// its own thread at once, and it may also block that thread on an fsync.
-final class WriterExecutor: TaskExecutor, @unchecked Sendable {
+final class WriterExecutor: StoreWriterExecutor, @unchecked Sendable {
     // @unchecked: `jobs` is only touched with `condition` locked.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
