@@ -24,6 +24,8 @@ final class PostgresBackend: StoreBackend {
     private let writerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let writerLoop: any EventLoop
     private let writer = Mutex<PostgresConnection?>(nil)
+    /// Reads of single resources, batched (see ``PostgresReadBatcher``).
+    private let reads: PostgresReadBatcher
 
     init(url: String, logger: Logger) throws {
         self.logger = logger
@@ -33,6 +35,13 @@ final class PostgresBackend: StoreBackend {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         writerConfiguration = try location.connectionConfiguration()
         writerLoop = writerGroup.next()
+        reads = PostgresReadBatcher { [client, logger] keys in
+            var rows: [Int: PostgresReadBatcher.Row] = [:]
+            for try await (position, version, data) in try await client.execute(PostgresStatements.EncodedResources(keys: keys), logger: logger) {
+                rows[Int(position) - 1] = (version, data)
+            }
+            return rows
+        }
     }
 
     deinit {
@@ -157,17 +166,11 @@ final class PostgresBackend: StoreBackend {
     }
 
     func get(_ key: ResourceKey) async throws -> Resource? {
-        let rows = try await client.query(
-            "SELECT data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)", logger: logger)
-        for try await data in rows.decode(String.self) { return try ResourceCodec.decode(data) }
-        return nil
+        try await getEncoded(key).map { try ResourceCodec.decode($0.json) }
     }
 
     func getEncoded(_ key: ResourceKey) async throws -> (version: Int64, json: String)? {
-        let rows = try await client.query(
-            "SELECT version, data FROM resources WHERE type = \(key.type) AND namespace = \(key.namespace) AND name = \(key.name)", logger: logger)
-        for try await (version, data) in rows.decode((Int64, String).self) { return (version, data) }
-        return nil
+        try await reads.get(key)
     }
 
     func scan(type: String, namespace: String?, after: ResourceKey?, namePrefix: String?, limit: Int) async throws -> ([Resource], Int64) {

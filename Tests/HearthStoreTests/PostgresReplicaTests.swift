@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HearthCore
 import HearthTestSupport
 import Testing
@@ -64,6 +65,60 @@ struct PostgresReplicaTests {
                 #expect(try await store.changes(after: 0).map(\.revision) == [1, 2, 3])
             }
         }
+    }
+
+    @Test("concurrent reads share queries and each gets its own answer, present or absent")
+    func batchedReads() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            try await fixture.withStore { store in
+                try await T.createNamespace(store, "team")
+                for n in 0..<50 { try await T.put(store, T.gadget("team", "g\(n)"), spec: ["color": .string("c\(n)")]) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for round in 0..<4 {
+                        for n in 0..<100 {
+                            group.addTask {
+                                let key = T.gadget("team", "g\(n)")
+                                let encoded = try await store.getEncoded(key)
+                                if n < 50 {
+                                    let json = try #require(encoded?.json, "round \(round), g\(n)")
+                                    #expect(json.contains("\"color\":\"c\(n)\""))
+                                    #expect(try await store.get(key)?.spec["color"] == .string("c\(n)"))
+                                } else {
+                                    #expect(encoded == nil)
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
+    @Test("the read batcher runs fewer queries than reads under load, and a failed query fails its reads only")
+    func readBatcher() async throws {
+        let queries = Mutex(0)
+        let batcher = PostgresReadBatcher { keys in
+            queries.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(5))
+            if keys.contains(where: { $0.name == "boom" }) { throw StoreError("boom") }
+            var rows: [Int: PostgresReadBatcher.Row] = [:]
+            for (index, key) in keys.enumerated() where key.name != "missing" { rows[index] = (1, key.name) }
+            return rows
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let name = n % 10 == 0 ? "missing" : "k\(n)"
+                    let row = try await batcher.get(ResourceKey(type: "gadgets", namespace: "team", name: name))
+                    #expect(row?.json == (name == "missing" ? nil : name))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(queries.withLock { $0 } < 100)
+        await #expect(throws: StoreError.self) { try await batcher.get(ResourceKey(type: "gadgets", namespace: "team", name: "boom")) }
+        #expect(try await batcher.get(ResourceKey(type: "gadgets", namespace: "team", name: "after"))?.json == "after")
     }
 
     @Test("a commit announcement carries the revisions it reached, and anything else reads as unknown")
