@@ -93,7 +93,9 @@ struct Migration: Sendable {
             sqlite: [],
             postgres: [
                 // The revision first, then the rows: the order in which every writer takes its
-                // locks, so that replicas cannot deadlock. One call, so one round trip.
+                // locks, so that replicas cannot deadlock. One call, so one round trip. Planned at
+                // each call: a plan cached while the table was small (a sequential scan) would
+                // stay while it grows.
                 #"""
                 CREATE FUNCTION hearth_lock_batch(key_types TEXT[], key_namespaces TEXT[], key_names TEXT[])
                 RETURNS TABLE (locked_revision BIGINT, row_data TEXT) LANGUAGE plpgsql AS $$
@@ -104,7 +106,7 @@ struct Migration: Sendable {
                         ON r.type = k.type COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
                         FOR UPDATE OF r;
                 END
-                $$
+                $$ SET plan_cache_mode = force_custom_plan
                 """#
             ]
         ),

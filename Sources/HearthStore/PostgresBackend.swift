@@ -36,11 +36,12 @@ final class PostgresBackend: StoreBackend {
         writerConfiguration = try location.connectionConfiguration()
         writerLoop = writerGroup.next()
         reads = PostgresReadBatcher { [client, logger] keys in
-            var rows: [Int: PostgresReadBatcher.Row] = [:]
-            for try await (position, version, data) in try await client.execute(PostgresStatements.EncodedResources(keys: keys), logger: logger) {
-                rows[Int(position) - 1] = (version, data)
+            var found: [Int: PostgresReadBatcher.Row] = [:]
+            let rows = try await client.query(PostgresStatements.encodedResources(keys), logger: logger)
+            for try await (position, version, data) in rows.decode((Int64, Int64, String).self) {
+                found[Int(position) - 1] = (version, data)
             }
-            return rows
+            return found
         }
     }
 

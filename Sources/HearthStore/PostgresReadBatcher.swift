@@ -4,7 +4,7 @@ import Synchronization
 
 /// Serves concurrent reads of single resources with one query per batch instead of one each.
 ///
-/// Up to ``maxInFlight`` queries run at once. A read that finds one of them free runs its own
+/// Up to ``maxInFlight`` queries (two) run at once. A read that finds one of them free runs its own
 /// (at once: an idle server adds no delay); otherwise it waits, and the next query to start takes
 /// every read waiting then. That query starts after each of its reads arrived, so each read sees
 /// every write acknowledged before it began: reads stay linearizable. Under load a query serves
@@ -29,7 +29,7 @@ final class PostgresReadBatcher: Sendable {
         var inFlight = 0
     }
 
-    static let maxInFlight = 4
+    static let maxInFlight = 2
     static let maxBatch = 256
     private let state = Mutex(State())
     private let query: @Sendable ([ResourceKey]) async throws -> [Int: Row]
