@@ -40,9 +40,9 @@ enum JSONResponse {
             throw HearthError(.badRequest, "the request body is empty; send a JSON object")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            return try JSONParser.parse(buffer.readableBytesView)
         } catch {
-            throw HearthError(.badRequest, "the request body is not valid JSON: \(describe(error))")
+            throw HearthError(.badRequest, "the request body is not valid JSON: \(error)")
         }
     }
 

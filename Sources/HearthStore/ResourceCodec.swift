@@ -10,7 +10,7 @@ enum ResourceCodec {
 
     static func decode(_ text: String) throws -> Resource {
         do {
-            return try JSONDecoder().decode(Resource.self, from: Data(text.utf8))
+            return try Resource(parsingJSON: text)
         } catch {
             throw StoreError("stored resource is not readable: \(error)")
         }
