@@ -3,8 +3,9 @@ import Foundation
 import HearthCore
 import HearthSecurity
 
-/// Micro benchmarks of the two checks every authenticated request makes: verifying an access
-/// token, and deciding a request against the role bindings.
+/// Micro benchmarks of the two checks every authenticated request makes (verifying an access
+/// token, deciding a request against the role bindings) and of the audit entry every audited
+/// write stores.
 struct MicroCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "micro", abstract: "Time access-token verification and policy evaluation per request.")
@@ -52,10 +53,17 @@ struct MicroCommand: AsyncParsableCommand {
             _ = evaluator.canSeeNamespace(alice, "ns-3")
         }
 
+        // The audit entry every audited write appends, in its JSON as stored.
+        let entry = AuditEntry(
+            principal: "user:alice", source: "127.0.0.1", requestID: "f269951119ce92e80000000000000002", verb: "create", resource: "widgets",
+            namespace: "ns-3", name: "w", decision: AuditEntry.allowed, reason: "role editor in namespace ns-3 (binding alice-edits)", status: 201)
+        let audit = try await Self.time(iterations * 10) { _ = entry.json }
+
         print("access-token verification (Ed25519 JWT, all claims), first sight: \(Self.format(verify)) per token")
         print("verified-token cache lookup, later requests:                     \(Self.format(lookup)) per request")
         print("policy decision, allowed (\(bindings + 1) bindings, 2 groups):             \(Self.format(allow)) per request")
         print("policy decision + namespace visibility, denied:                  \(Self.format(deny)) per request")
+        print("audit entry as stored JSON, each audited write:                   \(Self.format(audit)) per write")
     }
 
     /// Mean time of one call over `count` calls, after a warm-up.

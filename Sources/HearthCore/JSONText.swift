@@ -4,88 +4,106 @@
 /// value, which made it most of the store writer's time. Tests keep each writer equal to
 /// ``APIJSON/encodeString(_:)``.
 public struct JSONText {
-    public private(set) var text: String
+    /// The UTF-8 written so far (bytes, not a `String`: appending to a byte array is a copy, where
+    /// each append to a `String` also does its bookkeeping).
+    private var bytes: [UInt8] = []
     private var first = true
 
     /// An object's writer: call the members in key order, then ``close()``.
     public init() {
-        text = "{"
+        bytes.reserveCapacity(512)
+        bytes.append(UInt8(ascii: "{"))
     }
 
-    private mutating func key(_ name: String) {
-        if !first { text += "," }
+    private mutating func key(_ name: StaticString) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        text += "\""
-        text += name
-        text += "\":"
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    public mutating func string(_ name: String, _ value: String?) {
+    public mutating func string(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
-        Self.appendQuoted(value, to: &text)
+        Self.appendQuoted(value, to: &bytes)
     }
 
-    public mutating func integer(_ name: String, _ value: Int64?) {
+    public mutating func integer(_ name: StaticString, _ value: Int64?) {
         guard let value else { return }
         key(name)
-        text += String(value)
+        Self.appendInteger(value, to: &bytes)
     }
 
-    public mutating func strings(_ name: String, _ value: [String: String]) {
+    public mutating func strings(_ name: StaticString, _ value: [String: String]) {
         key(name)
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         for (index, key) in Self.sortedKeys(value.keys).enumerated() {
-            if index > 0 { text += "," }
-            Self.appendQuoted(key, to: &text)
-            text += ":"
-            Self.appendQuoted(value[key]!, to: &text)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            Self.appendQuoted(value[key]!, to: &bytes)
         }
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
-    public mutating func value(_ name: String, _ value: JSONValue?) throws {
+    public mutating func value(_ name: StaticString, _ value: JSONValue?) throws {
         guard let value else { return }
         key(name)
-        try Self.append(value, to: &text)
+        try Self.append(value, to: &bytes)
     }
 
     /// A member whose value is already JSON.
-    public mutating func raw(_ name: String, _ json: String) {
+    public mutating func raw(_ name: StaticString, _ json: String) {
         key(name)
-        text += json
+        bytes.append(contentsOf: json.utf8)
     }
 
     /// Ends the object; returns its text.
     public mutating func close() -> String {
-        text += "}"
-        return text
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `value` as JSON, objects' keys sorted.
     public static func append(_ value: JSONValue, to out: inout String) throws {
+        var bytes: [UInt8] = []
+        try append(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(_ value: JSONValue, to out: inout [UInt8]) throws {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += try number(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case .int(let i): appendInteger(i, to: &out)
+        case .double(let d): out.append(contentsOf: try number(d).utf8)
         case .string(let s): appendQuoted(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 try append(item, to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, key) in sortedKeys(members.keys).enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 appendQuoted(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 try append(members[key]!, to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value >= 0, value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            out.append(contentsOf: String(value).utf8)
         }
     }
 
@@ -107,32 +125,30 @@ public struct JSONText {
     }
 
     /// `value` as a JSON string, escaped as `JSONEncoder` escapes (slashes left as they are).
-    public static func appendQuoted(_ value: String, to out: inout String) {
-        out += "\""
-        var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            out += value
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let utf8 = value.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: utf8)
         } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+                case 0x09: out.append(contentsOf: #"\t"#.utf8)
+                case 0x08: out.append(contentsOf: #"\b"#.utf8)
+                case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0F)])
+                default: out.append(byte)
                 }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
