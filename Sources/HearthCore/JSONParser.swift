@@ -38,12 +38,7 @@ public struct JSONParser {
 
     /// Parses a string of JSON text.
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
-        var text = text
-        let result = text.withUTF8 { buffer in
-            var parser = JSONParser(buffer)
-            return Result { () throws(Failure) in try parser.document() }
-        }
-        return try result.get()
+        try parse(text.utf8)
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>

@@ -67,10 +67,6 @@ extension PostgresTransaction {
         throw StoreError("kv_state row is missing")
     }
 
-    func setKVRevision(_ revision: Int64) async throws {
-        try await run("UPDATE kv_state SET revision = \(revision) WHERE id = 1")
-    }
-
     func kvFetch(namespace: String, key: String) async throws -> KVEntry? {
         let rows = try await connection.query(
             "SELECT namespace, key, value, version, create_revision, modify_revision, expires_ms FROM kv WHERE namespace = \(namespace) AND key = \(key) FOR UPDATE",

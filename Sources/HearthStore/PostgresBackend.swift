@@ -274,10 +274,6 @@ final class PostgresTransaction: StoreTransaction {
         throw StoreError("hearth_state row is missing")
     }
 
-    func setRevision(_ revision: Int64) async throws {
-        try await run("UPDATE hearth_state SET revision = \(revision) WHERE id = 1")
-    }
-
     func lockRevision(prefetching keys: [ResourceKey]) async throws -> Int64 {
         let wanted = Array(Set(keys.filter { known[$0] == nil }))
         for key in wanted { known[key] = .some(nil) }

@@ -49,10 +49,6 @@ extension SQLiteTransaction {
         try db.rows("SELECT revision FROM kv_state WHERE id = 1") { $0.int(0) }.first ?? 0
     }
 
-    func setKVRevision(_ revision: Int64) async throws {
-        try db.query("UPDATE kv_state SET revision = ? WHERE id = 1", [.int(revision)])
-    }
-
     func kvFetch(namespace: String, key: String) async throws -> KVEntry? {
         try SQLiteKV.fetch(db, namespace: namespace, key: key)
     }

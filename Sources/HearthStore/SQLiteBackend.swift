@@ -174,8 +174,9 @@ final class SQLiteTransaction: StoreTransaction {
         try db.rows("SELECT revision FROM hearth_state WHERE id = 1") { $0.int(0) }.first ?? 0
     }
 
-    func setRevision(_ revision: Int64) async throws {
-        try db.query("UPDATE hearth_state SET revision = ? WHERE id = 1", [.int(revision)])
+    func finish(revision: Int64?, kvRevision: Int64?) async throws {
+        if let revision { try db.query("UPDATE hearth_state SET revision = ? WHERE id = 1", [.int(revision)]) }
+        if let kvRevision { try db.query("UPDATE kv_state SET revision = ? WHERE id = 1", [.int(kvRevision)]) }
     }
 
     func fetch(_ key: ResourceKey) async throws -> Resource? {

@@ -5,7 +5,6 @@ import HearthCore
 protocol StoreTransaction: AnyObject {
     /// The store revision, locked against other writers until the transaction ends.
     func lockRevision() async throws -> Int64
-    func setRevision(_ revision: Int64) async throws
 
     func fetch(_ key: ResourceKey) async throws -> Resource?
     func exists(_ key: ResourceKey) async throws -> Bool
@@ -36,7 +35,6 @@ protocol StoreTransaction: AnyObject {
     // Key-value store.
     /// The KV revision, locked against other writers until the transaction ends.
     func lockKVRevision() async throws -> Int64
-    func setKVRevision(_ revision: Int64) async throws
     /// The entry, locked until the transaction ends.
     func kvFetch(namespace: String, key: String) async throws -> KVEntry?
     /// The entries under `prefix` (without values), locked.
@@ -84,10 +82,5 @@ protocol StoreTransaction: AnyObject {
 extension StoreTransaction {
     func lockRevision(prefetching keys: [ResourceKey]) async throws -> Int64 {
         try await lockRevision()
-    }
-
-    func finish(revision: Int64?, kvRevision: Int64?) async throws {
-        if let revision { try await setRevision(revision) }
-        if let kvRevision { try await setKVRevision(kvRevision) }
     }
 }
