@@ -35,7 +35,9 @@ struct OpenServerCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, dataDirectory: dataDir, databaseURL: database, plainHTTP: plainHttp)
         // As `hearth server --dns-listen off` in the benchmark: two servers side by side, one DNS port.
         configuration.dnsListen = nil
-        var server = try HearthServer(configuration: configuration, logger: logger)
+        // The same metrics as `hearth server`: the comparison is of access control alone.
+        let registry = HearthServer.bootstrapMetrics()
+        var server = try HearthServer(configuration: configuration, logger: logger, metrics: registry)
         server.openAccessForBenchmarks = true
         FileHandle.standardError.write(Data("hearth-bench open-server: ACCESS CONTROL IS OFF (benchmark baseline) on \(listen)\n".utf8))
         try await server.run()

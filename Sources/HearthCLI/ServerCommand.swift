@@ -3,8 +3,6 @@ import Foundation
 import HearthCore
 import HearthServer
 import Logging
-import Metrics
-import Prometheus
 
 /// `hearth server`: runs a Hearth server.
 struct ServerCommand: AsyncParsableCommand {
@@ -206,15 +204,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         configuration.healthChecks = !(noHealthChecks || ["1", "true"].contains(settings.value(nil, env: "HEARTH_NO_HEALTH_CHECKS", key: "no-health-checks") ?? ""))
 
-        let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        // Store operations take microseconds; requests milliseconds.
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-            .seconds(1), .seconds(2), .seconds(5),
-        ]
-        MetricsSystem.bootstrap(factory)
+        let registry = HearthServer.bootstrapMetrics()
         var server: HearthServer
         do {
             server = try HearthServer(configuration: configuration, logger: logger, metrics: registry)

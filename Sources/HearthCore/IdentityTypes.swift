@@ -146,13 +146,4 @@ public enum IdentityTypes {
         let scope: RoleBinding.Scope = resource.namespace.map { .namespace($0) } ?? .cluster
         return RoleBinding(name: resource.name, roleName: role, subjects: subjects, scope: scope)
     }
-
-    /// The bindings a namespace's own `owners`, `editors` and `viewers` lists imply.
-    public static func namespaceBindings(_ namespace: Resource) -> [RoleBinding] {
-        [("owners", Role.owner.name), ("editors", Role.editor.name), ("viewers", Role.viewer.name)].compactMap { field, role in
-            let subjects = (namespace.spec[field]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? Subject.parse($0) } }
-            if subjects.isEmpty { return nil }
-            return RoleBinding(name: "namespace-\(field)", roleName: role, subjects: subjects, scope: .namespace(namespace.name))
-        }
-    }
 }

@@ -54,11 +54,17 @@ public struct HearthRequestContext: RequestContext {
         return remoteAddress.ipAddress.map(IPAddressBytes.isLoopback) ?? false
     }
 
-    /// The peer's address, for the audit trail and rate limits.
+    /// The peer's address, for the audit trail and rate limits (formatted once a request).
     var sourceAddress: String {
-        guard let remoteAddress else { return "unknown" }
-        if case .unixDomainSocket = remoteAddress { return "unix" }
-        return remoteAddress.ipAddress ?? "unknown"
+        if let address = state.sourceAddress { return address }
+        let address: String
+        if let remoteAddress {
+            if case .unixDomainSocket = remoteAddress { address = "unix" } else { address = remoteAddress.ipAddress ?? "unknown" }
+        } else {
+            address = "unknown"
+        }
+        state.sourceAddress = address
+        return address
     }
 
     /// The scope of a key-value token, when the caller presented one.
@@ -71,6 +77,12 @@ public struct HearthRequestContext: RequestContext {
     var principal: Principal {
         if case .authenticated(let caller) = identity { return caller.principal }
         return .anonymous()
+    }
+
+    /// ``principal`` as text (`user:alice`, `anonymous`), for the audit trail and owner fields.
+    var principalText: String {
+        if case .authenticated(let caller) = identity { return caller.principalText }
+        return "anonymous"
     }
 }
 
@@ -94,6 +106,8 @@ final class Caller: Sendable {
     }
 
     let principal: Principal
+    /// `principal.text`, made once per cached credential rather than on every audited request.
+    let principalText: String
     let method: Method
     /// The session id (access token) or key id (API key).
     let credentialID: String
@@ -105,6 +119,7 @@ final class Caller: Sendable {
 
     init(principal: Principal, method: Method, credentialID: String, expiresAt: String?, kvScope: KVTokenScope? = nil) {
         self.principal = principal
+        self.principalText = principal.text
         self.method = method
         self.credentialID = credentialID
         self.expiresAt = expiresAt
@@ -163,4 +178,5 @@ final class RequestState: @unchecked Sendable {
     var identity: RequestIdentity = .anonymous
     var access: RequestAccess?
     var auditNote: AuditNote?
+    var sourceAddress: String?
 }

@@ -33,7 +33,7 @@ extension ResourceRoutes {
         let hash = try await IdentityService.offloaded { try hasher.hash(password) }
         let key = ResourceKey(type: type.name, name: username)
         context.auditNote?.name = username
-        let owner = context.principal.text
+        let owner = context.principalText
         let result = try await store.write(
             .put(key, mode: .create, transform: { current in try write.applied(to: current, key: key, owner: owner) }),
             audit: audit.mutationEntry(context: context, verb: Verbs.create, key: key),

@@ -246,7 +246,7 @@ struct ResourceRoutes: Sendable {
         let key = ResourceKey(type: type.name, namespace: namespace ?? "", name: write.name!)
         try await admission?.admit(key: key, spec: write.spec)
         context.auditNote?.name = key.name
-        let owner = context.principal.text
+        let owner = context.principalText
         let finalWrite = write
         let result = try await store.write(
             .put(key, mode: .create, transform: { current in try finalWrite.applied(to: current, key: key, owner: owner) }),

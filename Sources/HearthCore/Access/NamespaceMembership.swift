@@ -36,6 +36,30 @@ public struct NamespaceMembership: Sendable, Equatable {
         self.members = members
     }
 
+    /// The lists of a namespace's spec that name its members, with the binding name and the
+    /// built-in role each implies.
+    static let memberLists: [(field: String, bindingName: String, roleName: String)] = [
+        ("owners", "namespace-owners", Role.owner.name), ("editors", "namespace-editors", Role.editor.name),
+        ("viewers", "namespace-viewers", Role.viewer.name),
+    ]
+
+    /// The members a namespace's own `owners`, `editors` and `viewers` lists name (subjects as
+    /// text, `user:alice`); entries that are not valid subjects are left out. The same members as
+    /// `init(namespace:bindings:)` with those lists as bindings named `namespace-owners`, ...,
+    /// without making the bindings: every namespace created passes through here.
+    public init(namespace: Resource) {
+        self.namespace = namespace.name
+        var members: [Member] = []
+        for list in Self.memberLists {
+            guard let entries = namespace.spec[list.field]?.arrayValue else { continue }
+            for case .string(let text) in entries {
+                guard let subject = try? Subject.parse(text) else { continue }
+                members.append(Member(key: SubjectKey(subject), subject: subject, bindingName: list.bindingName, roleName: list.roleName))
+            }
+        }
+        self.members = members
+    }
+
     /// True when there are no members.
     public var isEmpty: Bool { members.isEmpty }
 

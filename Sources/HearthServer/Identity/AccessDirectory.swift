@@ -292,7 +292,7 @@ final class AccessDirectory: Service, Sendable {
             state.bindings[resource.key] = binding
             return true
         case BuiltinTypes.namespaceTypeName:
-            setNamespace(resource.name, members: IdentityTypes.namespaceBindings(resource), in: &state)
+            setNamespace(NamespaceMembership(namespace: resource), in: &state)
         default:
             break
         }
@@ -314,7 +314,7 @@ final class AccessDirectory: Service, Sendable {
         case RoleBinding.resourceTypeName, IdentityTypes.clusterRoleBindingsTypeName:
             return state.bindings.removeValue(forKey: resource.key) != nil
         case BuiltinTypes.namespaceTypeName:
-            setNamespace(resource.name, members: [], in: &state)
+            setNamespace(NamespaceMembership(namespace: resource.name, bindings: []), in: &state)
         default:
             break
         }
@@ -335,13 +335,15 @@ final class AccessDirectory: Service, Sendable {
         state.groupMembers[group] = members.sorted()
     }
 
-    private static func setNamespace(_ namespace: String, members bindings: [RoleBinding], in state: inout State) {
-        let members = NamespaceMembership(namespace: namespace, bindings: bindings)
+    private static func setNamespace(_ members: NamespaceMembership, in state: inout State) {
+        let namespace = members.namespace
         let old = state.namespaceMembers[namespace]
         guard old != members else { return }
-        for subject in old?.subjectTexts ?? [] {
-            state.memberOf[subject]?.remove(namespace)
-            if state.memberOf[subject]?.isEmpty == true { state.memberOf[subject] = nil }
+        if let old {
+            for subject in old.subjectTexts {
+                state.memberOf[subject]?.remove(namespace)
+                if state.memberOf[subject]?.isEmpty == true { state.memberOf[subject] = nil }
+            }
         }
         for subject in members.subjectTexts {
             state.memberOf[subject, default: []].insert(namespace)

@@ -25,7 +25,7 @@ struct AuditTrail: Sendable {
         context: HearthRequestContext, verb: String, resource: String, namespace: String?, name: String?, decision: String, reason: String
     ) -> AuditEntry {
         AuditEntry(
-            principal: context.principal.text, source: context.sourceAddress, requestID: context.requestID, verb: verb, resource: resource,
+            principal: context.principalText, source: context.sourceAddress, requestID: context.requestID, verb: verb, resource: resource,
             namespace: namespace, name: name, decision: decision, reason: reason)
     }
 

@@ -274,7 +274,7 @@ struct IdentityRoutes: Sendable {
         let notFound = HearthError(.notFound, "API key '\(id)' not found")
         guard id.utf8.count == 12, let record = try await identity.apiKey(id) else { throw notFound }
         let owner = try? Subject.parse(record.subject)
-        let mine = record.subject == context.principal.text
+        let mine = record.subject == context.principalText
         if !mine {
             // Someone else's key: only who could make it may revoke it; others learn nothing.
             guard let owner, owner.kind == .serviceAccount,

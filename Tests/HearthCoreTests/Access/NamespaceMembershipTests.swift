@@ -47,4 +47,27 @@ struct NamespaceMembershipTests {
         #expect(Self.members.subjectTexts == ["user:alice", "group:devs", "serviceaccount:shop/bot"])
         #expect(NamespaceMembership(namespace: "x", bindings: []).isEmpty)
     }
+
+    @Test("a namespace resource's owners, editors and viewers lists are its members")
+    func fromNamespaceResource() {
+        let namespace = Resource(
+            type: "namespaces", name: "shop",
+            spec: .object([
+                "owners": .array([.string("user:alice"), .string("not a subject"), .int(3)]),
+                "editors": .array([.string("group:devs")]),
+                "viewers": .array([.string("serviceaccount:shop/bot"), .string("user:")]),
+                "description": .string("not a member list"),
+            ]))
+        // The same members as the lists made into bindings, invalid entries left out.
+        let expected = NamespaceMembership(
+            namespace: "shop",
+            bindings: [
+                RoleBinding(name: "namespace-owners", roleName: "owner", subjects: [.user("alice")], scope: .namespace("shop")),
+                RoleBinding(name: "namespace-editors", roleName: "editor", subjects: [.group("devs")], scope: .namespace("shop")),
+                RoleBinding(name: "namespace-viewers", roleName: "viewer", subjects: [.serviceAccount("bot", namespace: "shop")], scope: .namespace("shop")),
+            ])
+        #expect(NamespaceMembership(namespace: namespace) == expected)
+        #expect(NamespaceMembership(namespace: namespace).subjectTexts == ["user:alice", "group:devs", "serviceaccount:shop/bot"])
+        #expect(NamespaceMembership(namespace: Resource(type: "namespaces", name: "empty")).isEmpty)
+    }
 }
