@@ -4,6 +4,8 @@ struct Migration: Sendable {
     let description: String
     let sqlite: [String]
     let postgres: [String]
+    /// A step in code, run on SQLite after ``sqlite``, in the same transaction.
+    var sqliteCode: (@Sendable (SQLiteConnection) throws -> Void)? = nil
 
     /// Every migration, in order. Append new ones; never edit a released one.
     static let all: [Migration] = [
@@ -109,6 +111,13 @@ struct Migration: Sendable {
                 $$ SET plan_cache_mode = force_custom_plan
                 """#
             ]
+        ),
+        Migration(
+            version: 6,
+            description: "SQLite: audit entries keyed by their time (no AUTOINCREMENT, no time index)",
+            sqlite: [],
+            postgres: [],
+            sqliteCode: SQLiteAuditLog.migrateToTimeOrderedIDs
         ),
     ]
 

@@ -30,13 +30,14 @@ extension SQLiteBackend {
                 bindings.append(.text(value))
             }
         }
+        // Time ranges are id ranges (see SQLiteAuditLog).
         if let since = query.sinceMillis {
-            conditions.append("at_ms >= ?")
-            bindings.append(.int(since))
+            conditions.append("id >= ?")
+            bindings.append(.int(SQLiteAuditLog.firstID(atOrAfter: since)))
         }
         if let until = query.untilMillis {
-            conditions.append("at_ms < ?")
-            bindings.append(.int(until))
+            conditions.append("id < ?")
+            bindings.append(.int(SQLiteAuditLog.firstID(atOrAfter: until)))
         }
         if let before = query.beforeID {
             conditions.append("id < ?")
@@ -79,7 +80,7 @@ extension SQLiteTransaction {
 
     func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws {
         try db.query(
-            "INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            SQLiteAuditLog.insert,
             [
                 .int(atMillis), .text(entry.principal), .text(entry.verb), .text(entry.resource), .text(entry.namespace ?? ""),
                 .text(entry.decision), .text(encoded),
@@ -87,7 +88,7 @@ extension SQLiteTransaction {
     }
 
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {
-        try db.query("DELETE FROM audit_log WHERE at_ms < ?", [.int(cutoff)])
+        try db.query("DELETE FROM audit_log WHERE id < ?", [.int(SQLiteAuditLog.firstID(atOrAfter: cutoff))])
         return db.changes
     }
 }

@@ -45,6 +45,7 @@ final class SQLiteBackend: StoreBackend {
             try writer.execute("BEGIN IMMEDIATE")
             do {
                 for statement in migration.sqlite { try writer.execute(statement) }
+                try migration.sqliteCode?(writer)
                 try writer.query(
                     "INSERT INTO hearth_schema (version, description, applied_at) VALUES (?, ?, ?)",
                     [.int(Int64(migration.version)), .text(migration.description), .text(Timestamp.now())])
