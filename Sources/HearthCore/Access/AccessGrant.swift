@@ -12,6 +12,10 @@ public struct AccessGrant: Sendable, Hashable, Codable, CustomStringConvertible 
     /// The binding's subject that matched the caller (the caller itself, or one of its groups).
     public let subject: Subject
 
+    /// ``description``, when made in advance: the evaluator makes each of its grants' once, not
+    /// on every audited request. Not part of the value (equality, hashing, coding).
+    private let text: String?
+
     /// A grant, as the evaluator reports it.
     public init(bindingName: String, bindingScope: RoleBinding.Scope, roleName: String, ruleIndex: Int, subject: Subject) {
         self.bindingName = bindingName
@@ -19,9 +23,44 @@ public struct AccessGrant: Sendable, Hashable, Codable, CustomStringConvertible 
         self.roleName = roleName
         self.ruleIndex = ruleIndex
         self.subject = subject
+        self.text = nil
+    }
+
+    /// `grant` with its description made now, for a grant handed out many times.
+    init(describing grant: AccessGrant) {
+        self.bindingName = grant.bindingName
+        self.bindingScope = grant.bindingScope
+        self.roleName = grant.roleName
+        self.ruleIndex = grant.ruleIndex
+        self.subject = grant.subject
+        self.text = grant.description
     }
 
     public var description: String {
-        "role binding '\(bindingName)' (\(bindingScope)) grants role '\(roleName)' (rule \(ruleIndex)) to \(subject)"
+        text ?? "role binding '\(bindingName)' (\(bindingScope)) grants role '\(roleName)' (rule \(ruleIndex)) to \(subject)"
+    }
+
+    private enum CodingKeys: String, CodingKey { case bindingName, bindingScope, roleName, ruleIndex, subject }
+
+    public static func == (lhs: AccessGrant, rhs: AccessGrant) -> Bool {
+        lhs.bindingName == rhs.bindingName && lhs.bindingScope == rhs.bindingScope && lhs.roleName == rhs.roleName
+            && lhs.ruleIndex == rhs.ruleIndex && lhs.subject == rhs.subject
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bindingName)
+        hasher.combine(bindingScope)
+        hasher.combine(roleName)
+        hasher.combine(ruleIndex)
+        hasher.combine(subject)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            bindingName: try container.decode(String.self, forKey: .bindingName),
+            bindingScope: try container.decode(RoleBinding.Scope.self, forKey: .bindingScope),
+            roleName: try container.decode(String.self, forKey: .roleName), ruleIndex: try container.decode(Int.self, forKey: .ruleIndex),
+            subject: try container.decode(Subject.self, forKey: .subject))
     }
 }

@@ -85,13 +85,13 @@ public struct Subject: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Why `name` is not a valid user or group name, or nil if it is.
     public static func userOrGroupNameProblem(_ name: String) -> String? {
-        let bytes = Array(name.utf8)
-        if bytes.isEmpty { return "must not be empty" }
+        let bytes = name.utf8
+        guard let first = bytes.first, let last = bytes.last else { return "must not be empty" }
         if bytes.count > maxNameLength { return "must be at most \(maxNameLength) characters long" }
         for byte in bytes where !isNameByte(byte) {
             return "must consist of letters, digits, '-', '_', '.', '@' and '+'"
         }
-        if !Names.isAlnum(bytes.first!) || !Names.isAlnum(bytes.last!) {
+        if !Names.isAlnum(first) || !Names.isAlnum(last) {
             return "must start and end with a letter or digit"
         }
         return nil
