@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HearthCore
 import HearthServer
 import HearthSecurity
@@ -58,6 +59,12 @@ struct TokenAttackTests {
             var otherCluster = payload
             otherCluster["cid"] = .string(cluster + "-other")
             try await refused(JWTForge.signed(header: header, payload: otherCluster, with: serverKey), "wrong cluster id")
+            // Two Authorization headers, even both good: refused, not one of them picked.
+            var twice = HTTPFields()
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(good)"))
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(good)"))
+            let doubled = try await api.request(.get, "/v1/auth/whoami", headers: twice, as: .none)
+            #expect(doubled.status == 401 && doubled.isProblem && doubled.text.contains("one Authorization header"), "\(doubled.status) \(doubled.text)")
             // A session that does not exist.
             var noSession = payload
             noSession["sid"] = .string("no-such-session")

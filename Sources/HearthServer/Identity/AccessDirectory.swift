@@ -33,17 +33,48 @@ final class AccessDirectory: Service, Sendable {
         var bindings: [ResourceKey: RoleBinding] = [:]
         /// Roles and bindings, compiled; rebuilt when they change.
         var evaluator = PolicyEvaluator(bindings: [])
-        /// Each namespace's owners, editors and viewers.
-        var namespaceMembers: [String: NamespaceMembership] = [:]
+        /// Each namespace: its version in the view and its owners, editors and viewers. One
+        /// entry per namespace, in place of one in ``versions`` and one more for its members:
+        /// a cluster may have hundreds of thousands, and every one created passes through here.
+        var namespaces: [String: NamespaceEntry] = [:]
         /// The namespaces each subject (`user:alice`, `group:ops`, ...) is a member of.
         var memberOf: [String: Set<String>] = [:]
-        /// The version of each resource in the view: a change that keeps it (a status update) changes
-        /// nothing here.
+        /// The version of each resource in the view (namespaces: in ``namespaces``), -1 once
+        /// deleted: a change that keeps it (a status update) changes nothing here.
         var versions: [ResourceKey: (version: Int64, revision: Int64)] = [:]
         var revision: Int64 = 0
         var loaded = false
         var waiters: [(id: Int, revision: Int64, continuation: CheckedContinuation<Void, Never>)] = []
         var nextWaiterID = 0
+
+        /// The version and revision of `key` in the view.
+        func seen(_ key: ResourceKey) -> (version: Int64, revision: Int64)? {
+            if key.type == BuiltinTypes.namespaceTypeName, key.namespace.isEmpty {
+                return namespaces[key.name].map { ($0.version, $0.revision) }
+            }
+            return versions[key]
+        }
+
+        mutating func see(_ key: ResourceKey, version: Int64, revision: Int64) {
+            if key.type == BuiltinTypes.namespaceTypeName, key.namespace.isEmpty {
+                namespaces[key.name, default: NamespaceEntry()].see(version: version, revision: revision)
+            } else {
+                versions[key] = (version, revision)
+            }
+        }
+    }
+
+    /// A namespace in the view.
+    private struct NamespaceEntry {
+        var version: Int64 = -1
+        var revision: Int64 = -1
+        /// Nil when it has no members (or is deleted).
+        var members: NamespaceMembership?
+
+        mutating func see(version: Int64, revision: Int64) {
+            self.version = version
+            self.revision = revision
+        }
     }
 
     /// Who was disabled or deleted (subject text, deleted?), for ``IdentityService`` to revoke
@@ -76,7 +107,7 @@ final class AccessDirectory: Service, Sendable {
     /// membership lists of the request's namespace.
     func decide(_ principal: Principal, _ request: AccessRequest) -> AccessDecision {
         let (evaluator, members) = state.withLock { state in
-            (state.evaluator, request.namespaceForMembership.flatMap { state.namespaceMembers[$0] })
+            (state.evaluator, request.namespaceForMembership.flatMap { state.namespaces[$0]?.members })
         }
         let decision = evaluator.decide(principal, request)
         if decision.isAllowed { return decision }
@@ -86,7 +117,7 @@ final class AccessDirectory: Service, Sendable {
 
     /// True if `principal` may know that `namespace` exists (see ``PolicyEvaluator/canSeeNamespace(_:_:)``).
     func canSeeNamespace(_ principal: Principal, _ namespace: String) -> Bool {
-        let (evaluator, members) = state.withLock { ($0.evaluator, $0.namespaceMembers[namespace]) }
+        let (evaluator, members) = state.withLock { ($0.evaluator, $0.namespaces[namespace]?.members) }
         if members?.includes(principal) == true { return true }
         return evaluator.canSeeNamespace(principal, namespace)
     }
@@ -132,7 +163,7 @@ final class AccessDirectory: Service, Sendable {
 
     /// True if the namespace exists (as of the last change this replica applied).
     func namespaceExists(_ name: String) -> Bool {
-        state.withLock { $0.versions[ResourceKey(type: BuiltinTypes.namespaceTypeName, name: name)] != nil }
+        state.withLock { ($0.namespaces[name]?.version ?? -1) >= 0 }
     }
 
     func serviceAccountExists(namespace: String, name: String) -> Bool {
@@ -193,7 +224,7 @@ final class AccessDirectory: Service, Sendable {
                 let page = try await store.list(options)
                 for resource in page.items {
                     Self.put(resource, into: &fresh)
-                    fresh.versions[resource.key] = (resource.version, resource.revision)
+                    fresh.see(resource.key, version: resource.version, revision: resource.revision)
                 }
                 revision = max(revision, page.revision)
                 guard let next = page.next else { break }
@@ -225,13 +256,13 @@ final class AccessDirectory: Service, Sendable {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             if fromFeed { state.revision = max(state.revision, event.revision) }
             let key = event.object.key
-            let last = state.versions[key]
+            let last = state.seen(key)
             // Not older than what the view has (a write applied directly arrives again from the
             // feed), and not a change that keeps the version (a status update).
             if Self.watchedTypes.contains(event.object.type), (last?.revision ?? -1) < event.revision,
                 event.kind == .deleted || last?.version != event.object.version
             {
-                state.versions[key] = (event.kind == .deleted ? -1 : event.object.version, event.revision)
+                state.see(key, version: event.kind == .deleted ? -1 : event.object.version, revision: event.revision)
                 if Self.principalTypes.contains(event.object.type) { generationCounter.add(1, ordering: .releasing) }
                 gone = Self.deactivation(event, in: state)
                 let policyChanged: Bool
@@ -337,7 +368,7 @@ final class AccessDirectory: Service, Sendable {
 
     private static func setNamespace(_ members: NamespaceMembership, in state: inout State) {
         let namespace = members.namespace
-        let old = state.namespaceMembers[namespace]
+        let old = state.namespaces[namespace]?.members
         guard old != members else { return }
         if let old {
             for subject in old.subjectTexts {
@@ -348,7 +379,7 @@ final class AccessDirectory: Service, Sendable {
         for subject in members.subjectTexts {
             state.memberOf[subject, default: []].insert(namespace)
         }
-        state.namespaceMembers[namespace] = members.isEmpty ? nil : members
+        state.namespaces[namespace, default: NamespaceEntry()].members = members.isEmpty ? nil : members
     }
 
     private static func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {

@@ -16,7 +16,18 @@ struct AuthenticationMiddleware: RouterMiddleware {
     var clientCertificates: ClientCertificates? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        // One pass over the fields, keeping the value as sent (`headers[.authorization]` joins
+        // copies of every match into a new string). Two Authorization headers are refused
+        // rather than one picked.
+        var authorization: String?
+        for field in request.headers where field.name == .authorization {
+            guard authorization == nil else {
+                context.identity = .failed(HearthError(.unauthorized, "send one Authorization header, not several"))
+                return try await next(request, context)
+            }
+            authorization = field.value
+        }
+        guard let header = authorization else {
             if let clientCertificates, let presented = await ClientCertificates.peerCertificate(on: context.channel) {
                 context.identity = await authenticate(presented, with: clientCertificates)
             }
