@@ -6833,7 +6833,8 @@ enum OpenAPIDocument {
         "type": "object",
         "properties": {
           "id": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Rises with time and is never reused; opaque otherwise (on SQLite it encodes the commit time). Pass as 'before' for older entries"
           },
           "time": {
             "type": "string",
