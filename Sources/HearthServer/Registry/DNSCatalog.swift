@@ -32,7 +32,7 @@ final class DNSCatalog: Service, Sendable {
         let (_, events, cancel) = view.follow()
         defer { cancel() }
         let (signal, signalled) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     signalled.yield()

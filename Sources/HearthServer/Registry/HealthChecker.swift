@@ -38,7 +38,7 @@ final class HealthChecker: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await self.campaign() }
+        await cancelWhenGracefulShutdown { await self.campaign() }
         await probes.shutdown()
     }
 

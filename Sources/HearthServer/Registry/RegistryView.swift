@@ -131,7 +131,7 @@ final class RegistryView: Service, Sendable {
     // MARK: Following the store
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await self.followStore() }
+        await cancelWhenGracefulShutdown { await self.followStore() }
         let (waiters, followers) = state.withLock { state in
             defer {
                 state.waiters.removeAll()
