@@ -18,45 +18,38 @@ enum SQLiteAuditLog {
     /// The smallest id of an entry at or after `millis`.
     static func firstID(atOrAfter millis: Int64) -> Int64 { millis << sequenceBits }
 
-    /// The id of the entry appended next, at `millis`, after `newest` (nil: the table is empty).
-    static func nextID(at millis: Int64, after newest: Int64?) -> Int64 {
-        max(firstID(atOrAfter: millis), (newest ?? 0) + 1)
-    }
+    /// The table as of schema version 6.
+    static let createTable =
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
 
-    /// Appends an entry, its id and `at_ms` made in the statement (see the type's notes).
+    /// Appends an entry (`?1` its time in milliseconds, `?2`... its columns), its id and `at_ms`
+    /// made in the statement: the one place the rule above is written.
     static let insert = """
         INSERT INTO audit_log (id, at_ms, principal, verb, resource, namespace, decision, data)
         SELECT next.id, next.id >> \(sequenceBits), ?2, ?3, ?4, ?5, ?6, ?7
         FROM (SELECT max(?1 << \(sequenceBits), COALESCE((SELECT max(id) FROM audit_log), 0) + 1) AS id) AS next
         """
 
-    /// Schema version 6: the table rebuilt with ids from the entries' times, in their order.
+    /// Schema version 6: the table rebuilt, its entries appended again in their order, each at
+    /// its recorded time.
     static func migrateToTimeOrderedIDs(_ db: SQLiteConnection) throws {
-        try db.execute(
-            "CREATE TABLE audit_log_v6 (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
-        )
-        var newest: Int64?
+        try db.execute("ALTER TABLE audit_log RENAME TO audit_log_v5")
+        try db.execute(createTable)
         var after: Int64 = .min
         // In pages, oldest first: a long audit trail is copied without holding it in memory.
         while true {
-            var page: [(id: Int64, atMillis: Int64, values: [SQLiteValue])] = []
+            var page: [(id: Int64, values: [SQLiteValue])] = []
             try db.query(
-                "SELECT id, at_ms, principal, verb, resource, namespace, decision, data FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+                "SELECT id, at_ms, principal, verb, resource, namespace, decision, data FROM audit_log_v5 WHERE id > ? ORDER BY id LIMIT 1000",
                 [.int(after)]
             ) { row in
-                page.append((row.int(0), row.int(1), (2..<8).map { .text(row.text(Int32($0))) }))
+                page.append((row.int(0), [.int(row.int(1))] + (2..<8).map { .text(row.text(Int32($0))) }))
             }
             guard let last = page.last else { break }
-            for entry in page {
-                let id = nextID(at: entry.atMillis, after: newest)
-                try db.query(
-                    "INSERT INTO audit_log_v6 (id, at_ms, principal, verb, resource, namespace, decision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [.int(id), .int(id >> sequenceBits)] + entry.values)
-                newest = id
-            }
+            for entry in page { try db.query(insert, entry.values) }
             after = last.id
         }
-        try db.execute("DROP TABLE audit_log")
-        try db.execute("ALTER TABLE audit_log_v6 RENAME TO audit_log")
+        // With it go its time index and its AUTOINCREMENT counter.
+        try db.execute("DROP TABLE audit_log_v5")
     }
 }

@@ -71,12 +71,26 @@ struct SQLiteAuditMigrationTests {
     }
 
     @Test("ids: at or after the millisecond, after the newest, and spilling into the next millisecond")
-    func ids() {
-        #expect(SQLiteAuditLog.nextID(at: 5, after: nil) == 5 << 10)
-        #expect(SQLiteAuditLog.nextID(at: 5, after: 5 << 10) == (5 << 10) + 1)
-        #expect(SQLiteAuditLog.nextID(at: 4, after: 5 << 10) == (5 << 10) + 1)
-        #expect(SQLiteAuditLog.nextID(at: 5, after: (6 << 10) - 1) == 6 << 10)
-        #expect(SQLiteAuditLog.nextID(at: 9, after: 5 << 10) == 9 << 10)
+    func ids() throws {
+        let db = try SQLiteConnection(path: ":memory:", readOnly: false)
+        try db.execute(SQLiteAuditLog.createTable)
+        /// Appends an entry at `millis` with the store's statement; its id, checked against its time.
+        func append(at millis: Int64) throws -> Int64 {
+            try db.query(
+                SQLiteAuditLog.insert,
+                [.int(millis), .text("user:a"), .text("create"), .text("namespaces"), .text(""), .text("allowed"), .text("{}")])
+            let (id, atMillis) = try #require(try db.rows("SELECT id, at_ms FROM audit_log ORDER BY id DESC LIMIT 1") { ($0.int(0), $0.int(1)) }.first)
+            #expect(atMillis == id >> 10)
+            return id
+        }
+        #expect(try append(at: 5) == 5 << 10)
+        #expect(try append(at: 5) == (5 << 10) + 1)
+        // The clock stepped back: after the newest, not before it.
+        #expect(try append(at: 4) == (5 << 10) + 2)
+        // A millisecond full: the next one.
+        try db.execute("INSERT INTO audit_log (id, at_ms, principal, verb, resource, namespace, decision, data) VALUES ((6 << 10) - 1, 5, 'user:a', 'create', 'namespaces', '', 'allowed', '{}')")
+        #expect(try append(at: 5) == 6 << 10)
+        #expect(try append(at: 9) == 9 << 10)
         // Below 2^53 until 2248-01-01.
         #expect(SQLiteAuditLog.firstID(atOrAfter: 8_772_796_800_000) < 1 << 53)
     }
