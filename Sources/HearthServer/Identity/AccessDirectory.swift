@@ -49,18 +49,21 @@ final class AccessDirectory: Service, Sendable {
 
         /// The version and revision of `key` in the view.
         func seen(_ key: ResourceKey) -> (version: Int64, revision: Int64)? {
-            if key.type == BuiltinTypes.namespaceTypeName, key.namespace.isEmpty {
-                return namespaces[key.name].map { ($0.version, $0.revision) }
-            }
+            if let namespace = Self.namespaceName(key) { return namespaces[namespace].map { ($0.version, $0.revision) } }
             return versions[key]
         }
 
         mutating func see(_ key: ResourceKey, version: Int64, revision: Int64) {
-            if key.type == BuiltinTypes.namespaceTypeName, key.namespace.isEmpty {
-                namespaces[key.name, default: NamespaceEntry()].see(version: version, revision: revision)
+            if let namespace = Self.namespaceName(key) {
+                namespaces[namespace, default: NamespaceEntry()].see(version: version, revision: revision)
             } else {
                 versions[key] = (version, revision)
             }
+        }
+
+        /// The namespace `key` names, if it is a namespace's key (kept in ``namespaces``).
+        private static func namespaceName(_ key: ResourceKey) -> String? {
+            key.type == BuiltinTypes.namespaceTypeName && key.namespace.isEmpty ? key.name : nil
         }
     }
 
