@@ -1,6 +1,6 @@
 /// Writes JSON by hand exactly as ``APIJSON`` encodes it (compact, keys sorted, slashes left as
 /// they are, absent optionals left out), for the values encoded on every write: a resource and
-/// its `spec`, an audit entry. `JSONEncoder` goes through `Encodable`'s containers and boxes every
+/// its `spec`. `JSONEncoder` goes through `Encodable`'s containers and boxes every
 /// value, which made it most of the store writer's time. Tests keep each writer equal to
 /// ``APIJSON/encodeString(_:)``.
 public struct JSONText {

@@ -119,6 +119,20 @@ struct Migration: Sendable {
             postgres: [],
             sqliteCode: SQLiteAuditLog.migrateToTimeOrderedIDs
         ),
+        Migration(
+            version: 7,
+            description: "audit entries in columns, not a JSON document",
+            sqlite: SQLiteAuditLog.migrationToColumns,
+            postgres: [
+                "ALTER TABLE audit_log ADD COLUMN time TEXT NOT NULL DEFAULT '', ADD COLUMN source TEXT, ADD COLUMN request_id TEXT NOT NULL DEFAULT '', ADD COLUMN name TEXT, ADD COLUMN reason TEXT NOT NULL DEFAULT '', ADD COLUMN status INTEGER",
+                """
+                UPDATE audit_log SET time = COALESCE(data::jsonb->>'time', ''), source = data::jsonb->>'source',
+                    request_id = COALESCE(data::jsonb->>'requestID', ''), name = data::jsonb->>'name',
+                    reason = COALESCE(data::jsonb->>'reason', ''), status = (data::jsonb->>'status')::INTEGER
+                """,
+                "ALTER TABLE audit_log DROP COLUMN data, ALTER COLUMN time DROP DEFAULT, ALTER COLUMN request_id DROP DEFAULT, ALTER COLUMN reason DROP DEFAULT",
+            ]
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

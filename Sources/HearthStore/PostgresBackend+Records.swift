@@ -1,4 +1,3 @@
-import Foundation
 import HearthCore
 import PostgresNIO
 
@@ -44,10 +43,17 @@ extension PostgresBackend {
         }
         binds.append(Int64(query.limit))
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT id, data FROM audit_log\(filter) ORDER BY id DESC LIMIT $\(binds.count)"
+        let sql =
+            "SELECT id, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status FROM audit_log\(filter) ORDER BY id DESC LIMIT $\(binds.count)"
         var entries: [AuditEntry] = []
-        for try await (id, data) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode((Int64, String).self) {
-            entries.append(try AuditCodec.decode(data, id: id))
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        for try await (id, time, principal, source, requestID, verb, resource, namespace, name, decision, reason, status) in rows.decode(
+            (Int64, String, String, String?, String, String, String, String, String?, String, String, Int32?).self)
+        {
+            entries.append(
+                AuditEntry(
+                    id: id, time: time, principal: principal, source: source, requestID: requestID, verb: verb, resource: resource,
+                    namespace: namespace.isEmpty ? nil : namespace, name: name, decision: decision, reason: reason, status: status.map(Int.init)))
         }
         return entries
     }
@@ -82,8 +88,8 @@ extension PostgresTransaction {
         try await count("DELETE FROM records WHERE expires_ms IS NOT NULL AND expires_ms < \(cutoff) RETURNING 1")
     }
 
-    func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws {
-        bufferAudit(entry, atMillis: atMillis, encoded: encoded)
+    func appendAudit(_ entry: AuditEntry, atMillis: Int64) async throws {
+        bufferAudit(entry, atMillis: atMillis)
     }
 
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {

@@ -256,7 +256,7 @@ final class PostgresTransaction: StoreTransaction {
     private var newRefs: [ResourceKey: [ResourceKey]] = [:]
     private var changes: [(revision: Int64, kind: String, data: String, millis: Int64)] = []
     /// Audit entries appended here, written with the rows (one statement per batch, not one per entry).
-    private var audits: [(millis: Int64, entry: AuditEntry, data: String)] = []
+    private var audits: [(millis: Int64, entry: AuditEntry)] = []
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -343,8 +343,8 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     /// Keeps an audit entry for ``flush()``, which writes it with the batch's rows.
-    func bufferAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) {
-        audits.append((atMillis, entry, encoded))
+    func bufferAudit(_ entry: AuditEntry, atMillis: Int64) {
+        audits.append((atMillis, entry))
     }
 
     /// Sends the buffered writes (see ``finish(revision:kvRevision:)``), for a read that must see them.
@@ -412,12 +412,17 @@ final class PostgresTransaction: StoreTransaction {
             statement.add(
                 """
                 audited AS (
-                    INSERT INTO audit_log (at_ms, principal, verb, resource, namespace, decision, data)
-                    SELECT at_ms, principal, verb, resource, namespace, decision, data FROM UNNEST(
-                        \(statement.bind(audits.map(\.millis))), \(statement.bind(audits.map(\.entry.principal))), \(statement.bind(audits.map(\.entry.verb))),
-                        \(statement.bind(audits.map(\.entry.resource))), \(statement.bind(audits.map { $0.entry.namespace ?? "" })), \(statement.bind(audits.map(\.entry.decision))),
-                        \(statement.bind(audits.map(\.data)))
-                    ) WITH ORDINALITY AS a(at_ms, principal, verb, resource, namespace, decision, data, n) ORDER BY n
+                    INSERT INTO audit_log (at_ms, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status)
+                    SELECT at_ms, time, principal, NULLIF(source, ''), request_id, verb, resource, namespace, NULLIF(name, ''), decision, reason, NULLIF(status, 0)
+                    FROM UNNEST(
+                        \(statement.bind(audits.map(\.millis))), \(statement.bind(audits.map(\.entry.time))), \(statement.bind(audits.map(\.entry.principal))),
+                        \(statement.bind(audits.map { $0.entry.source ?? "" })), \(statement.bind(audits.map(\.entry.requestID))),
+                        \(statement.bind(audits.map(\.entry.verb))), \(statement.bind(audits.map(\.entry.resource))),
+                        \(statement.bind(audits.map { $0.entry.namespace ?? "" })), \(statement.bind(audits.map { $0.entry.name ?? "" })),
+                        \(statement.bind(audits.map(\.entry.decision))), \(statement.bind(audits.map(\.entry.reason))),
+                        \(statement.bind(audits.map { Int32(clamping: $0.entry.status ?? 0) }))
+                    ) WITH ORDINALITY AS a(at_ms, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status, n)
+                    ORDER BY n
                 )
                 """)
         }

@@ -34,6 +34,6 @@ public final class RecordWriter {
 
     /// Appends an entry to the audit trail, committed with the records.
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await transaction.appendAudit(entry, atMillis: MutationEngine.nowMillis(), encoded: entry.json)
+        try await transaction.appendAudit(entry, atMillis: MutationEngine.nowMillis())
     }
 }

@@ -1,14 +1,19 @@
-/// How SQLite keeps the audit trail: one rowid table whose ids are the commit time.
+import HearthCore
+
+/// How SQLite keeps the audit trail: one rowid table whose ids are the commit time, an entry's
+/// fields in columns of their own.
 ///
 /// An entry's id is `at_ms << 10` plus a sequence within the millisecond:
-/// `max(nowMillis << 10, newest id + 1)`, and its `at_ms` is `id >> 10`. So ids increase with time,
-/// are never reused (a pruned id is older than any new one), and a time range is an id range: no
-/// index on the time, no `AUTOINCREMENT` counter to update, and an audited write adds one append
-/// to one b-tree. (Until schema version 6 the table had both, which cost every audited write two
-/// more b-tree updates and two more pages in the write-ahead log per commit.) Over 1,024 entries
-/// in one millisecond, ids spill into the next one and `at_ms` says so: the recorded time runs at
-/// most that far ahead, never backwards. The ids stay below 2^53 (exact in JSON numbers
-/// everywhere) until the year 2248.
+/// `max(nowMillis << 10, newest id + 1)`. So ids increase with time, are never reused (a pruned id
+/// is older than any new one), and a time range is an id range: no index on the time, no
+/// `AUTOINCREMENT` counter to update, and an audited write adds one append to one b-tree. (Until
+/// schema version 6 the table had both, which cost every audited write two more b-tree updates
+/// and two more pages in the write-ahead log per commit.) Over 1,024 entries in one millisecond,
+/// ids spill into the next one: the time the id says runs at most that far ahead, never
+/// backwards. The ids stay below 2^53 (exact in JSON numbers everywhere) until the year 2248.
+///
+/// Since schema version 7 an entry is its columns, not a JSON document beside the filtered ones:
+/// nothing to encode in the writer's transaction, and about half the bytes.
 ///
 /// PostgreSQL keeps a sequence and an index: its replicas write at once, on their own clocks.
 enum SQLiteAuditLog {
@@ -18,23 +23,79 @@ enum SQLiteAuditLog {
     /// The smallest id of an entry at or after `millis`.
     static func firstID(atOrAfter millis: Int64) -> Int64 { millis << sequenceBits }
 
-    /// The table as of schema version 6.
+    /// The table as schema version 7 makes it (a later version changes it with a migration of its
+    /// own, never here).
     static let createTable =
-        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, time TEXT NOT NULL, principal TEXT NOT NULL, source TEXT, request_id TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT, decision TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER)"
 
-    /// Appends an entry (`?1` its time in milliseconds, `?2`... its columns), its id and `at_ms`
-    /// made in the statement: the one place the rule above is written.
-    static let insert = """
-        INSERT INTO audit_log (id, at_ms, principal, verb, resource, namespace, decision, data)
-        SELECT next.id, next.id >> \(sequenceBits), ?2, ?3, ?4, ?5, ?6, ?7
-        FROM (SELECT max(?1 << \(sequenceBits), COALESCE((SELECT max(id) FROM audit_log), 0) + 1) AS id) AS next
+    /// An entry's columns after its id, in the order ``bindings(_:)`` binds them and reads return them.
+    static let columns = "time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status"
+
+    /// The most entries one ``insert(count:)`` statement appends (a longer run takes several).
+    static let entriesPerInsert = 64
+
+    /// ``insert(count:)`` for each count up to ``entriesPerInsert``, made once.
+    private static let inserts = (0...entriesPerInsert).map { $0 == 0 ? "" : insert(count: $0) }
+
+    /// Appends `count` entries with consecutive ids, in one statement: `?1` the time in
+    /// milliseconds, then each entry's ``bindings(_:)`` in turn.
+    static func insert(count: Int) -> String {
+        let width = 11
+        let rows = (0..<count).map { n in "(\(n), " + (0..<width).map { "?\(2 + n * width + $0)" }.joined(separator: ", ") + ")" }
+        return appending(
+            columns: columns, values: "next.id + entry.column1, " + (2...width + 1).map { "entry.column\($0)" }.joined(separator: ", "),
+            from: "(VALUES \(rows.joined(separator: ", "))) AS entry")
+    }
+
+    /// An insert into `audit_log` after the newest id: `next.id` is the first id to use (`?1` the
+    /// time in milliseconds), `values` the id and `columns`, `from` more of the FROM clause. The
+    /// one place the rule above is written.
+    static func appending(columns: String, values: String, from: String? = nil) -> String {
         """
+        INSERT INTO audit_log (id, \(columns))
+        SELECT \(values)
+        FROM (SELECT max(?1 << \(sequenceBits), COALESCE((SELECT max(id) FROM audit_log), 0) + 1) AS id) AS next\(from.map { ", " + $0 } ?? "")
+        """
+    }
+
+    /// An entry's ``columns``, bound.
+    static func bindings(_ entry: AuditEntry) -> [SQLiteValue] {
+        [
+            .text(entry.time), .text(entry.principal), entry.source.map(SQLiteValue.text) ?? .null, .text(entry.requestID),
+            .text(entry.verb), .text(entry.resource), .text(entry.namespace ?? ""), entry.name.map(SQLiteValue.text) ?? .null,
+            .text(entry.decision), .text(entry.reason), entry.status.map { .int(Int64($0)) } ?? .null,
+        ]
+    }
+
+    /// Appends `entries` at `millis`, in order, ``entriesPerInsert`` to a statement.
+    static func append(_ entries: some Collection<AuditEntry>, atMillis millis: Int64, to db: SQLiteConnection) throws {
+        var rest = entries[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(entriesPerInsert)
+            rest = rest.dropFirst(chunk.count)
+            try db.query(inserts[chunk.count], [.int(millis)] + chunk.flatMap(bindings))
+        }
+    }
+
+    /// The entry of a row selected as `id, ` + ``columns``.
+    static func entry(_ row: SQLiteRow) -> AuditEntry {
+        AuditEntry(
+            id: row.int(0), time: row.text(1), principal: row.text(2), source: row.isNull(3) ? nil : row.text(3), requestID: row.text(4),
+            verb: row.text(5), resource: row.text(6), namespace: row.isNull(7) || row.text(7).isEmpty ? nil : row.text(7),
+            name: row.isNull(8) ? nil : row.text(8), decision: row.text(9), reason: row.text(10), status: row.isNull(11) ? nil : Int(row.int(11)))
+    }
+
+    // MARK: Migrations
 
     /// Schema version 6: the table rebuilt, its entries appended again in their order, each at
-    /// its recorded time.
+    /// its recorded time (the entry still a JSON document, as version 2 stored it).
     static func migrateToTimeOrderedIDs(_ db: SQLiteConnection) throws {
         try db.execute("ALTER TABLE audit_log RENAME TO audit_log_v5")
-        try db.execute(createTable)
+        try db.execute(
+            "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
+        )
+        let append = appending(
+            columns: "at_ms, principal, verb, resource, namespace, decision, data", values: "next.id, next.id >> \(sequenceBits), ?2, ?3, ?4, ?5, ?6, ?7")
         var after: Int64 = .min
         // In pages, oldest first: a long audit trail is copied without holding it in memory.
         while true {
@@ -46,10 +107,25 @@ enum SQLiteAuditLog {
                 page.append((row.int(0), [.int(row.int(1))] + (2..<8).map { .text(row.text(Int32($0))) }))
             }
             guard let last = page.last else { break }
-            for entry in page { try db.query(insert, entry.values) }
+            for entry in page { try db.query(append, entry.values) }
             after = last.id
         }
         // With it go its time index and its AUTOINCREMENT counter.
         try db.execute("DROP TABLE audit_log_v5")
     }
+
+    /// Schema version 7: each field of an entry in a column of its own, taken out of the JSON
+    /// document (`data`); `at_ms`, always `id >> 10`, is dropped. Ids are kept.
+    static let migrationToColumns = [
+        "ALTER TABLE audit_log RENAME TO audit_log_v6",
+        createTable,
+        """
+        INSERT INTO audit_log (id, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status)
+        SELECT id, COALESCE(json_extract(data, '$.time'), ''), principal, json_extract(data, '$.source'),
+            COALESCE(json_extract(data, '$.requestID'), ''), verb, resource, namespace, json_extract(data, '$.name'), decision,
+            COALESCE(json_extract(data, '$.reason'), ''), json_extract(data, '$.status')
+        FROM audit_log_v6 ORDER BY id
+        """,
+        "DROP TABLE audit_log_v6",
+    ]
 }

@@ -1,4 +1,3 @@
-import Foundation
 import HearthCore
 
 extension SQLiteBackend {
@@ -46,9 +45,7 @@ extension SQLiteBackend {
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         bindings.append(.int(Int64(query.limit)))
         return try withReader { db in
-            try db.rows("SELECT id, data FROM audit_log\(filter) ORDER BY id DESC LIMIT ?", bindings) { row in
-                try AuditCodec.decode(row.text(1), id: row.int(0))
-            }
+            try db.rows("SELECT id, \(SQLiteAuditLog.columns) FROM audit_log\(filter) ORDER BY id DESC LIMIT ?", bindings, SQLiteAuditLog.entry)
         }
     }
 }
@@ -78,13 +75,9 @@ extension SQLiteTransaction {
         return db.changes
     }
 
-    func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws {
-        try db.query(
-            SQLiteAuditLog.insert,
-            [
-                .int(atMillis), .text(entry.principal), .text(entry.verb), .text(entry.resource), .text(entry.namespace ?? ""),
-                .text(entry.decision), .text(encoded),
-            ])
+    func appendAudit(_ entry: AuditEntry, atMillis: Int64) async throws {
+        if audits.isEmpty { auditMillis = atMillis }
+        audits.append(entry)
     }
 
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {
@@ -101,18 +94,5 @@ enum SQLiteRecords {
     static func row(_ row: SQLiteRow) -> StoredRecord {
         StoredRecord(
             kind: row.text(0), key: row.text(1), subject: row.text(2), value: row.text(3), expiresAtMillis: row.isNull(4) ? nil : row.int(4))
-    }
-}
-
-/// Audit entries are stored in the API's JSON encoding; the id is the row's.
-enum AuditCodec {
-    static func decode(_ text: String, id: Int64) throws -> AuditEntry {
-        do {
-            var entry = try JSONDecoder().decode(AuditEntry.self, from: Data(text.utf8))
-            entry.id = id
-            return entry
-        } catch {
-            throw StoreError("stored audit entry is not readable: \(error)")
-        }
     }
 }

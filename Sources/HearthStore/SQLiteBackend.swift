@@ -166,6 +166,10 @@ final class SQLiteBackend: StoreBackend {
 /// The write transaction of ``SQLiteBackend``; runs only inside the writer loop.
 final class SQLiteTransaction: StoreTransaction {
     let db: SQLiteConnection
+    /// Audit entries appended, inserted by ``finish(revision:kvRevision:)`` in one statement
+    /// (rather than one each, on the writer's critical path), at the time of the first.
+    var audits: [AuditEntry] = []
+    var auditMillis: Int64 = 0
 
     init(connection: SQLiteConnection) {
         db = connection
@@ -176,6 +180,7 @@ final class SQLiteTransaction: StoreTransaction {
     }
 
     func finish(revision: Int64?, kvRevision: Int64?) async throws {
+        if !audits.isEmpty { try SQLiteAuditLog.append(audits, atMillis: auditMillis, to: db) }
         if let revision { try db.query("UPDATE hearth_state SET revision = ? WHERE id = 1", [.int(revision)]) }
         if let kvRevision { try db.query("UPDATE kv_state SET revision = ? WHERE id = 1", [.int(kvRevision)]) }
     }

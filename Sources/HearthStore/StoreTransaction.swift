@@ -28,7 +28,9 @@ protocol StoreTransaction: AnyObject {
     func deleteRecords(kind: String, subject: String) async throws -> Int
     /// Deletes records whose expiry is before `cutoff`; returns how many.
     func pruneRecords(expiredBefore cutoff: Int64) async throws -> Int
-    func appendAudit(_ entry: AuditEntry, atMillis: Int64, encoded: String) async throws
+    /// Appends an entry to the audit trail, committed with the transaction (a backend may hold it
+    /// until ``finish(revision:kvRevision:)``).
+    func appendAudit(_ entry: AuditEntry, atMillis: Int64) async throws
     /// Deletes audit entries older than the cutoff; returns how many.
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int
 

@@ -33,7 +33,7 @@ struct SQLiteAuditMigrationTests {
                 \(columns) VALUES (\(row("1700000000000", "'a'", "0"))), (\(row("1700000000000", "'b'", "1"))), (\(row("1700000000000", "'c'", "2"))), (\(row("1699999999000", "'d'", "3")));
                 \(columns) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999) SELECT \(row("1700000001000", "'bulk-' || i", "(4 + i)")) FROM n;
                 \(columns) VALUES (\(row("1700000002000", "'z'", "2004")));
-                DELETE FROM hearth_schema WHERE version = 6;
+                DELETE FROM hearth_schema WHERE version >= 6;
                 """)
 
             try await fixture.withStore { store in
@@ -76,21 +76,33 @@ struct SQLiteAuditMigrationTests {
         try db.execute(SQLiteAuditLog.createTable)
         /// Appends an entry at `millis` with the store's statement; its id, checked against its time.
         func append(at millis: Int64) throws -> Int64 {
-            try db.query(
-                SQLiteAuditLog.insert,
-                [.int(millis), .text("user:a"), .text("create"), .text("namespaces"), .text(""), .text("allowed"), .text("{}")])
-            let (id, atMillis) = try #require(try db.rows("SELECT id, at_ms FROM audit_log ORDER BY id DESC LIMIT 1") { ($0.int(0), $0.int(1)) }.first)
-            #expect(atMillis == id >> 10)
-            return id
+            let entry = AuditEntry(
+                time: "t", principal: "user:a", source: nil, requestID: "r", verb: "create", resource: "namespaces", decision: AuditEntry.allowed,
+                reason: "r")
+            try SQLiteAuditLog.append([entry], atMillis: millis, to: db)
+            return try #require(try db.rows("SELECT max(id) FROM audit_log") { $0.int(0) }.first)
         }
         #expect(try append(at: 5) == 5 << 10)
         #expect(try append(at: 5) == (5 << 10) + 1)
         // The clock stepped back: after the newest, not before it.
         #expect(try append(at: 4) == (5 << 10) + 2)
         // A millisecond full: the next one.
-        try db.execute("INSERT INTO audit_log (id, at_ms, principal, verb, resource, namespace, decision, data) VALUES ((6 << 10) - 1, 5, 'user:a', 'create', 'namespaces', '', 'allowed', '{}')")
+        try db.execute(
+            "INSERT INTO audit_log (id, time, principal, request_id, verb, resource, namespace, decision, reason) VALUES ((6 << 10) - 1, 't', 'user:a', 'r', 'create', 'namespaces', '', 'allowed', 'r')"
+        )
         #expect(try append(at: 5) == 6 << 10)
         #expect(try append(at: 9) == 9 << 10)
+        // Several in one go, more than one statement takes: consecutive ids, in order.
+        let many = (0..<150).map {
+            AuditEntry(
+                time: "t", principal: "user:\($0)", source: nil, requestID: "r", verb: "create", resource: "namespaces", decision: AuditEntry.allowed,
+                reason: "r")
+        }
+        try SQLiteAuditLog.append(many, atMillis: 9, to: db)
+        let appended = try db.rows("SELECT id, principal FROM audit_log WHERE id > ? ORDER BY id", [.int(9 << 10)]) { ($0.int(0), $0.text(1)) }
+        let first: Int64 = (9 << 10) + 1
+        #expect(appended.map(\.0) == Array(first..<first + 150))
+        #expect(appended.map(\.1) == many.map(\.principal))
         // Below 2^53 until 2248-01-01.
         #expect(SQLiteAuditLog.firstID(atOrAfter: 8_772_796_800_000) < 1 << 53)
     }

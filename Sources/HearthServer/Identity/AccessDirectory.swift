@@ -178,7 +178,7 @@ final class AccessDirectory: Service, Sendable {
     /// Loads everything, then follows the change feed until shutdown. Reloads from scratch when it
     /// falls behind the feed.
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await self.follow() }
+        await cancelWhenGracefulShutdown { await self.follow() }
     }
 
     private func follow() async {

@@ -118,6 +118,8 @@ final class IdentityService: Service, Sendable {
             }
             pruneCaches()
         }
+        // Cancelled with this task, as the loop above was.
+        await revoking
     }
 
     var isReady: Bool { caches.withLock { $0.tokens != nil } }

@@ -155,7 +155,7 @@ final class KVWaiters: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var subscription = await self.store.kvFeed.subscribe()
             while !Task.isCancelled {
                 for await item in subscription.stream {
