@@ -435,8 +435,9 @@ public final class Store: Service {
     }
 }
 
-/// A write waiting for the writer loop.
-struct PendingWrite: Sendable {
+/// A write waiting for the writer loop. A class: the queue and the batch hand it on by
+/// reference, where copying its fields (the audit entry's dozen strings) cost every write.
+final class PendingWrite: Sendable {
     let writesResources: Bool
     /// Appended with the write's outcome, in the same transaction.
     let audit: AuditEntry?
@@ -444,4 +445,16 @@ struct PendingWrite: Sendable {
     let keys: [ResourceKey]
     let body: @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
+
+    init(
+        writesResources: Bool, audit: AuditEntry?, keys: [ResourceKey],
+        body: @escaping @Sendable (any StoreTransaction, RevisionAllocator, inout [ChangeEvent]) async throws -> any Sendable,
+        continuation: CheckedContinuation<any Sendable, any Error>
+    ) {
+        self.writesResources = writesResources
+        self.audit = audit
+        self.keys = keys
+        self.body = body
+        self.continuation = continuation
+    }
 }
