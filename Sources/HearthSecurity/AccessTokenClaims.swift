@@ -10,27 +10,20 @@ public struct AccessTokenClaims: Sendable, Hashable {
     public let clusterID: String
     /// `sid`: the login session the token belongs to (revoking the session revokes its tokens).
     public let sessionID: String
-    /// `jti`: this token's unique id.
-    public let tokenID: String
-    /// `iat`: when the token was issued.
+    /// `iat`: when the token was issued; it is not valid before.
     public let issuedAt: Date
-    /// `nbf`: the token is not valid before this time.
-    public let notBefore: Date
     /// `exp`: the token is not valid from this time on.
     public let expiresAt: Date
     /// `kid` of the header: the signing key that signed the token.
     public let keyID: String
 
     public init(
-        subject: String, clusterID: String, sessionID: String, tokenID: String,
-        issuedAt: Date, notBefore: Date, expiresAt: Date, keyID: String
+        subject: String, clusterID: String, sessionID: String, issuedAt: Date, expiresAt: Date, keyID: String
     ) {
         self.subject = subject
         self.clusterID = clusterID
         self.sessionID = sessionID
-        self.tokenID = tokenID
         self.issuedAt = issuedAt
-        self.notBefore = notBefore
         self.expiresAt = expiresAt
         self.keyID = keyID
     }

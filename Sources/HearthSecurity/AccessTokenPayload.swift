@@ -9,9 +9,10 @@ struct AccessTokenPayload: JWTPayload, Equatable {
     var cid: String
     var sid: String
     var iat: Int64
-    var nbf: Int64
+    /// Not issued (a token is valid from `iat`), still honoured when present: the tokens of
+    /// earlier versions carry it, and their `jti`, which nothing reads.
+    var nbf: Int64? = nil
     var exp: Int64
-    var jti: String
 
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -6,7 +6,8 @@ import JWTKit
 /// Issues and verifies short-lived access tokens: JWTs signed with Ed25519 (`alg` `EdDSA`).
 ///
 /// A token's header names its signing key (`kid`); its claims are `sub` (who it speaks for), `cid`
-/// (the cluster), `sid` (the login session), `iat`, `nbf`, `exp` and `jti`. ``jwks()`` publishes
+/// (the cluster), `sid` (the login session), `iat` and `exp`: nothing more, since the token rides
+/// on every request (an `nbf` is honoured when present; it would always equal `iat`). ``jwks()`` publishes
 /// the public keys so other services can verify tokens without calling the server.
 ///
 /// Keys rotate: ``rotated(newKey:)`` gives a service that signs with a new key and still accepts
@@ -26,7 +27,7 @@ public struct AccessTokenService: Sendable {
     public let verificationKeys: [SigningKey]
     /// Other signers' public keys (other replicas, or keys retired elsewhere) whose tokens are accepted.
     public let publicKeys: [VerificationKey]
-    /// How far `exp` and `nbf` may be off, for clock skew between machines.
+    /// How far `exp` and `iat` (or `nbf`) may be off, for clock skew between machines.
     public let leeway: Duration
 
     /// The longest token accepted, in bytes; ours are well under 1 KiB.
@@ -103,8 +104,7 @@ public struct AccessTokenService: Sendable {
         guard lifetime >= 1 else { throw HearthError(.invalid, "an access token must live at least one second") }
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         let payload = AccessTokenPayload(
-            sub: subject, cid: clusterID, sid: sessionID, iat: issuedAt, nbf: issuedAt, exp: issuedAt + lifetime,
-            jti: UnpaddedBase64.encode(SecureRandom.bytes(16), alphabet: .url))
+            sub: subject, cid: clusterID, sid: sessionID, iat: issuedAt, exp: issuedAt + lifetime)
         let token: String
         do {
             token = try await keys.sign(payload, kid: JWKIdentifier(string: signingKey.id), header: ["typ": "JWT"])
@@ -130,20 +130,20 @@ public struct AccessTokenService: Sendable {
         } catch {
             throw HearthError(.unauthorized, "malformed token")
         }
-        guard !payload.sub.isEmpty, !payload.sid.isEmpty, !payload.jti.isEmpty, payload.nbf < payload.exp else {
+        let notBefore = max(payload.iat, payload.nbf ?? payload.iat)
+        guard !payload.sub.isEmpty, !payload.sid.isEmpty, notBefore < payload.exp else {
             throw HearthError(.unauthorized, "malformed token")
         }
         guard payload.cid == clusterID else { throw HearthError(.unauthorized, "token is for another cluster") }
         let seconds = now.timeIntervalSince1970
         let slack = Double(leeway.components.seconds) + Double(leeway.components.attoseconds) / 1e18
         guard seconds < Double(payload.exp) + slack else { throw HearthError(.unauthorized, "token has expired") }
-        guard seconds + slack >= Double(payload.nbf), seconds + slack >= Double(payload.iat) else {
+        guard seconds + slack >= Double(notBefore) else {
             throw HearthError(.unauthorized, "token is not valid yet")
         }
         return AccessTokenClaims(
-            subject: payload.sub, clusterID: payload.cid, sessionID: payload.sid, tokenID: payload.jti,
+            subject: payload.sub, clusterID: payload.cid, sessionID: payload.sid,
             issuedAt: Date(timeIntervalSince1970: TimeInterval(payload.iat)),
-            notBefore: Date(timeIntervalSince1970: TimeInterval(payload.nbf)),
             expiresAt: Date(timeIntervalSince1970: TimeInterval(payload.exp)),
             keyID: kid)
     }

@@ -15,10 +15,12 @@ public struct SigningKey: Sendable, Hashable, Codable, CustomStringConvertible {
     public let createdAt: Date
     let privateKey: Curve25519.Signing.PrivateKey
 
-    /// A new random key. Its id is the RFC 7638 thumbprint of its public key unless one is given.
+    /// A new random key. Its id is the first 16 characters (96 bits) of the RFC 7638 thumbprint
+    /// of its public key unless one is given: unique among a cluster's keys, and short, since it
+    /// rides in the header of every token.
     public static func generate(id: String? = nil, now: Date = Date()) throws -> SigningKey {
         let key = Curve25519.Signing.PrivateKey()
-        return try SigningKey(id: id ?? Self.thumbprint(of: key.publicKey), rawPrivateKey: key.rawRepresentation, createdAt: now)
+        return try SigningKey(id: id ?? String(Self.thumbprint(of: key.publicKey).prefix(16)), rawPrivateKey: key.rawRepresentation, createdAt: now)
     }
 
     /// A key from its id and the 32 raw bytes of its Ed25519 private key (the seed).
