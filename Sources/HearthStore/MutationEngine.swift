@@ -57,7 +57,7 @@ struct MutationEngine: Sendable {
         }
         let type = try registry.require(key.type)
         if current == nil {
-            next.uid = UUID().uuidString.lowercased()
+            next.uid = Self.newUID()
             next.createdAt = Timestamp.now()
             next.version = 1
             if var status = type.createdStatus, next.status == ResourceStatus() {
