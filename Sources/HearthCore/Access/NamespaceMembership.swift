@@ -12,8 +12,18 @@ public struct NamespaceMembership: Sendable, Equatable {
     struct Member: Sendable, Equatable {
         let key: SubjectKey
         let subject: Subject
+        /// ``Subject/text``, made once: the access view indexes members by it.
+        let text: String
         let bindingName: String
         let roleName: String
+
+        init(subject: Subject, bindingName: String, roleName: String) {
+            key = SubjectKey(subject)
+            self.subject = subject
+            text = subject.text
+            self.bindingName = bindingName
+            self.roleName = roleName
+        }
     }
 
     public let namespace: String
@@ -30,7 +40,7 @@ public struct NamespaceMembership: Sendable, Equatable {
         var members: [Member] = []
         for binding in bindings where Self.builtinRules[binding.roleName] != nil && binding.scope == .namespace(namespace) {
             for subject in binding.subjects where subject.validate().isEmpty {
-                members.append(Member(key: SubjectKey(subject), subject: subject, bindingName: binding.name, roleName: binding.roleName))
+                members.append(Member(subject: subject, bindingName: binding.name, roleName: binding.roleName))
             }
         }
         self.members = members
@@ -54,7 +64,7 @@ public struct NamespaceMembership: Sendable, Equatable {
             guard let entries = namespace.spec[list.field]?.arrayValue else { continue }
             for case .string(let text) in entries {
                 guard let subject = try? Subject.parse(text) else { continue }
-                members.append(Member(key: SubjectKey(subject), subject: subject, bindingName: list.bindingName, roleName: list.roleName))
+                members.append(Member(subject: subject, bindingName: list.bindingName, roleName: list.roleName))
             }
         }
         self.members = members
@@ -88,6 +98,13 @@ public struct NamespaceMembership: Sendable, Equatable {
         return SubjectKey(principal) == key
     }
 
-    /// The members' subjects as text (`user:alice`), for indexing who belongs where.
-    public var subjectTexts: Set<String> { Set(members.map(\.subject.text)) }
+    /// The members' subjects as text (`user:alice`), each once, in the order listed: for indexing
+    /// who belongs where. (An array, not a set: a namespace has a few members, and every one
+    /// created passes through here.)
+    public var subjectTexts: [String] {
+        var texts: [String] = []
+        texts.reserveCapacity(members.count)
+        for member in members where !texts.contains(member.text) { texts.append(member.text) }
+        return texts
+    }
 }

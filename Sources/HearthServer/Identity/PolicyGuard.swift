@@ -48,7 +48,8 @@ struct PolicyGuard: RequestGuard {
             await audit.denied(context: context, verb: verb, resource: resource, namespace: nil, name: nil, error: error)
             throw error
         case .resource(let verb):
-            let target = ResourceTarget(route: route, verb: verb, watch: ResourceTarget.isWatch(request), context: context)
+            // Only a list can be a watch: other requests skip parsing the query.
+            let target = ResourceTarget(route: route, verb: verb, watch: verb == .list && ResourceTarget.isWatch(request), context: context)
             return try await checkResource(target, principal: principal, context: context)
         case .namespaced(let verb, let area):
             return try await checkNamespaced(verb: verb, area: area, principal: principal, context: context)

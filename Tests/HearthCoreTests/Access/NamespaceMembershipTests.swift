@@ -46,6 +46,12 @@ struct NamespaceMembershipTests {
         #expect(!Self.members.includes(.anonymous()))
         #expect(Self.members.subjectTexts == ["user:alice", "group:devs", "serviceaccount:shop/bot"])
         #expect(NamespaceMembership(namespace: "x", bindings: []).isEmpty)
+        // A subject in two lists is indexed once.
+        let twice = NamespaceMembership(
+            namespace: Resource(
+                type: BuiltinTypes.namespaceTypeName, name: "x",
+                spec: .object(["owners": .array([.string("user:a")]), "editors": .array([.string("user:a"), .string("user:b")])])))
+        #expect(twice.subjectTexts == ["user:a", "user:b"])
     }
 
     @Test("a namespace resource's owners, editors and viewers lists are its members")
