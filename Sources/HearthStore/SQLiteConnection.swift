@@ -55,7 +55,18 @@ final class SQLiteConnection: @unchecked Sendable {
             switch value {
             case .null: rc = sqlite3_bind_null(statement, position)
             case .int(let i): rc = sqlite3_bind_int64(statement, position, i)
-            case .text(let s): rc = sqlite3_bind_text(statement, position, s, -1, SQLITE_TRANSIENT_PTR)
+            case .text(var s):
+                // With its length, from the string's own UTF-8 (a small string's on the stack): a
+                // C string would be a heap copy of every short value, and most are short.
+                rc = s.withUTF8 { utf8 in
+                    guard let base = utf8.baseAddress, !utf8.isEmpty else {
+                        // Not a null pointer, which would bind NULL.
+                        return sqlite3_bind_text(statement, position, "", 0, SQLITE_TRANSIENT_PTR)
+                    }
+                    return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+                        sqlite3_bind_text(statement, position, text, Int32(utf8.count), SQLITE_TRANSIENT_PTR)
+                    }
+                }
             case .blob(let bytes):
                 // An empty value is still a blob, not NULL.
                 rc = bytes.withUnsafeBytes { raw in
@@ -80,6 +91,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+
 
     private func prepared(_ sql: String) throws -> OpaquePointer? {
         if let statement = statements[sql] { return statement }
@@ -114,7 +126,8 @@ struct SQLiteRow {
 
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: pointer)
+        // The length SQLite knows, rather than a search for the terminator.
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
     }
 
     func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
