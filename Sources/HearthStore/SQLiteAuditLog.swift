@@ -28,7 +28,7 @@ enum SQLiteAuditLog {
     static let createTable =
         "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, time TEXT NOT NULL, principal TEXT NOT NULL, source TEXT, request_id TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT, decision TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER)"
 
-    /// An entry's columns after its id, in the order ``bindings(_:)`` binds them and reads return them.
+    /// An entry's columns after its id, in the order ``bind(_:into:)`` binds them and reads return them.
     static let columns = "time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status"
 
     /// The most entries one ``insert(count:)`` statement appends (a longer run takes several).
@@ -37,43 +37,55 @@ enum SQLiteAuditLog {
     /// ``insert(count:)`` for each count up to ``entriesPerInsert``, made once.
     private static let inserts = (0...entriesPerInsert).map { $0 == 0 ? "" : insert(count: $0) }
 
-    /// Appends `count` entries with consecutive ids, in one statement: `?1` the time in
-    /// milliseconds, then each entry's ``bindings(_:)`` in turn.
+    /// The id of the next entry appended at `?1` (the time in milliseconds): the one place the
+    /// rule above is written.
+    static let nextID = "SELECT max(?1 << \(sequenceBits), COALESCE((SELECT max(id) FROM audit_log), 0) + 1)"
+
+    /// The next id for an entry appended at `millis`.
+    static func nextID(atMillis millis: Int64, in db: SQLiteConnection) throws -> Int64 {
+        try db.rows(nextID, [.int(millis)]) { $0.int(0) }.first ?? firstID(atOrAfter: millis)
+    }
+
+    /// Inserts `count` entries, each bound as its id and then its columns (``bind(_:into:)``): a plain
+    /// multi-row insert, SQLite's cheapest.
     static func insert(count: Int) -> String {
-        let width = 11
-        let rows = (0..<count).map { n in "(\(n), " + (0..<width).map { "?\(2 + n * width + $0)" }.joined(separator: ", ") + ")" }
-        return appending(
-            columns: columns, values: "next.id + entry.column1, " + (2...width + 1).map { "entry.column\($0)" }.joined(separator: ", "),
-            from: "(VALUES \(rows.joined(separator: ", "))) AS entry")
+        let width = 12
+        let rows = (0..<count).map { n in "(" + (1...width).map { "?\(n * width + $0)" }.joined(separator: ", ") + ")" }
+        return "INSERT INTO audit_log (id, \(columns)) VALUES " + rows.joined(separator: ", ")
     }
 
-    /// An insert into `audit_log` after the newest id: `next.id` is the first id to use (`?1` the
-    /// time in milliseconds), `values` the id and `columns`, `from` more of the FROM clause. The
-    /// one place the rule above is written.
-    static func appending(columns: String, values: String, from: String? = nil) -> String {
-        """
-        INSERT INTO audit_log (id, \(columns))
-        SELECT \(values)
-        FROM (SELECT max(?1 << \(sequenceBits), COALESCE((SELECT max(id) FROM audit_log), 0) + 1) AS id) AS next\(from.map { ", " + $0 } ?? "")
-        """
+    /// Appends an entry's ``columns`` to `values`, bound.
+    static func bind(_ entry: AuditEntry, into values: inout [SQLiteValue]) {
+        values.append(.text(entry.time))
+        values.append(.text(entry.principal))
+        values.append(entry.source.map(SQLiteValue.text) ?? .null)
+        values.append(.text(entry.requestID))
+        values.append(.text(entry.verb))
+        values.append(.text(entry.resource))
+        values.append(.text(entry.namespace ?? ""))
+        values.append(entry.name.map(SQLiteValue.text) ?? .null)
+        values.append(.text(entry.decision))
+        values.append(.text(entry.reason))
+        values.append(entry.status.map { .int(Int64($0)) } ?? .null)
     }
 
-    /// An entry's ``columns``, bound.
-    static func bindings(_ entry: AuditEntry) -> [SQLiteValue] {
-        [
-            .text(entry.time), .text(entry.principal), entry.source.map(SQLiteValue.text) ?? .null, .text(entry.requestID),
-            .text(entry.verb), .text(entry.resource), .text(entry.namespace ?? ""), entry.name.map(SQLiteValue.text) ?? .null,
-            .text(entry.decision), .text(entry.reason), entry.status.map { .int(Int64($0)) } ?? .null,
-        ]
-    }
-
-    /// Appends `entries` at `millis`, in order, ``entriesPerInsert`` to a statement.
+    /// Appends `entries` at `millis`, in order, with consecutive ids from ``nextID``,
+    /// ``entriesPerInsert`` to a statement.
     static func append(_ entries: some Collection<AuditEntry>, atMillis millis: Int64, to db: SQLiteConnection) throws {
+        guard !entries.isEmpty else { return }
+        var id = try nextID(atMillis: millis, in: db)
         var rest = entries[...]
         while !rest.isEmpty {
             let chunk = rest.prefix(entriesPerInsert)
             rest = rest.dropFirst(chunk.count)
-            try db.query(inserts[chunk.count], [.int(millis)] + chunk.flatMap(bindings))
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(chunk.count * 12)
+            for entry in chunk {
+                values.append(.int(id))
+                bind(entry, into: &values)
+                id += 1
+            }
+            try db.query(inserts[chunk.count], values)
         }
     }
 
@@ -94,20 +106,22 @@ enum SQLiteAuditLog {
         try db.execute(
             "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
         )
-        let append = appending(
-            columns: "at_ms, principal, verb, resource, namespace, decision, data", values: "next.id, next.id >> \(sequenceBits), ?2, ?3, ?4, ?5, ?6, ?7")
+        let append =
+            "INSERT INTO audit_log (id, at_ms, principal, verb, resource, namespace, decision, data) VALUES (?1, ?1 >> \(sequenceBits), ?2, ?3, ?4, ?5, ?6, ?7)"
         var after: Int64 = .min
         // In pages, oldest first: a long audit trail is copied without holding it in memory.
         while true {
-            var page: [(id: Int64, values: [SQLiteValue])] = []
+            var page: [(id: Int64, millis: Int64, fields: [SQLiteValue])] = []
             try db.query(
                 "SELECT id, at_ms, principal, verb, resource, namespace, decision, data FROM audit_log_v5 WHERE id > ? ORDER BY id LIMIT 1000",
                 [.int(after)]
             ) { row in
-                page.append((row.int(0), [.int(row.int(1))] + (2..<8).map { .text(row.text(Int32($0))) }))
+                page.append((row.int(0), row.int(1), (2..<8).map { .text(row.text(Int32($0))) }))
             }
             guard let last = page.last else { break }
-            for entry in page { try db.query(append, entry.values) }
+            for entry in page {
+                try db.query(append, [.int(try nextID(atMillis: entry.millis, in: db))] + entry.fields)
+            }
             after = last.id
         }
         // With it go its time index and its AUTOINCREMENT counter.
