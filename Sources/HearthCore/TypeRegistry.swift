@@ -15,6 +15,9 @@ public struct TypeRegistry: Sendable {
 
     public subscript(name: String) -> ResourceType? { types[name] }
 
+    /// True when a type of that name is registered (without copying the type out).
+    public func contains(_ name: String) -> Bool { types.index(forKey: name) != nil }
+
     public var all: [ResourceType] { types.values.sorted { $0.name < $1.name } }
 
     /// Looks a type up, or throws the 404 a user should see.

@@ -95,7 +95,7 @@ struct PolicyGuard: RequestGuard {
     private func checkResource(
         _ target: ResourceTarget, principal: Principal, context: HearthRequestContext
     ) async throws -> RequestAccess {
-        guard registry[target.type] != nil else {
+        guard registry.contains(target.type) else {
             throw HearthError(.notFound, "unknown resource type '\(target.type)'; GET /v1/resource-types lists them")
         }
         let decision = directory.decide(principal, target.accessRequest)
