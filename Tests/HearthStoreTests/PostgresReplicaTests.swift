@@ -7,7 +7,7 @@ import Testing
 @testable import HearthStore
 
 /// What only PostgreSQL has: several replicas on one database, and the writer's own connection.
-@Suite("PostgreSQL replicas and the writer's connection", .enabled(if: Backend.enabled.contains(.postgres)))
+@Suite("PostgreSQL replicas and the writer's connection", .enabled(if: Backend.enabled.contains(.postgres)), .timeLimit(.minutes(2)))
 struct PostgresReplicaTests {
     typealias T = StoreConformanceTests
 
