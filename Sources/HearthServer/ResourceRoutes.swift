@@ -272,13 +272,14 @@ struct ResourceRoutes: Sendable {
         write.version = try Self.ifMatch(request) ?? write.version
         try await admission?.admit(key: key, spec: write.spec)
         let principal = context.principal
+        let owner = context.principalText
         let finalWrite = write
         let result = try await store.write(
             .put(key, mode: .upsert, transform: { current in
                 try check?(current, finalWrite)
                 // A namespace made by PUT is owned by its maker, as one made by POST.
                 let write = current == nil && type.name == BuiltinTypes.namespaceTypeName ? Self.withCreatorAsOwner(finalWrite, principal) : finalWrite
-                return try write.applied(to: current, key: key, owner: principal.text)
+                return try write.applied(to: current, key: key, owner: owner)
             }),
             audit: audit.mutationEntry(context: context, verb: Verbs.update, key: key))
         return try await answer(result, request: request)

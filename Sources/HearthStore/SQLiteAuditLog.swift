@@ -91,9 +91,11 @@ enum SQLiteAuditLog {
 
     /// The entry of a row selected as `id, ` + ``columns``.
     static func entry(_ row: SQLiteRow) -> AuditEntry {
-        AuditEntry(
+        // `namespace` is NOT NULL: '' for an entry outside any namespace.
+        let namespace = row.text(7)
+        return AuditEntry(
             id: row.int(0), time: row.text(1), principal: row.text(2), source: row.isNull(3) ? nil : row.text(3), requestID: row.text(4),
-            verb: row.text(5), resource: row.text(6), namespace: row.isNull(7) || row.text(7).isEmpty ? nil : row.text(7),
+            verb: row.text(5), resource: row.text(6), namespace: namespace.isEmpty ? nil : namespace,
             name: row.isNull(8) ? nil : row.text(8), decision: row.text(9), reason: row.text(10), status: row.isNull(11) ? nil : Int(row.int(11)))
     }
 

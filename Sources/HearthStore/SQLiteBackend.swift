@@ -166,8 +166,8 @@ final class SQLiteBackend: StoreBackend {
 /// The write transaction of ``SQLiteBackend``; runs only inside the writer loop.
 final class SQLiteTransaction: StoreTransaction {
     let db: SQLiteConnection
-    /// Audit entries appended, inserted by ``finish(revision:kvRevision:)`` in one statement
-    /// (rather than one each, on the writer's critical path), at the time of the first.
+    /// Audit entries appended, inserted together by ``finish(revision:kvRevision:)`` (rather than
+    /// a statement each, on the writer's critical path), at the time of the first.
     var audits: [AuditEntry] = []
     var auditMillis: Int64 = 0
 

@@ -92,7 +92,6 @@ final class SQLiteConnection: @unchecked Sendable {
 
     var changes: Int { Int(sqlite3_changes(handle)) }
 
-
     private func prepared(_ sql: String) throws -> OpaquePointer? {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?

@@ -158,16 +158,12 @@ struct HealthCheckTests {
                     checks: #"{"type":"http","target":"http://127.0.0.1:\#(port)/flap","interval":"1s","failuresBeforeCritical":2,"successesBeforePassing":2}"#,
                     extra: #","initialState":"passing""#)
                 let path = "\(Self.base)/svc/instances/flappy"
-                let clock = ContinuousClock()
-                // The first result, before the window watched: under the full suite's load (a
-                // SIGKILL test's 32 writers beside it) it has taken most of a 6 s window to come.
-                let firstDeadline = clock.now + .seconds(30)
-                while clock.now < firstDeadline {
-                    let instance = try await api.request(.get, path).json
-                    if instance["status"]?["details"]?["checks"]?.arrayValue?.first?["checkedAt"]?.stringValue != nil { break }
-                    #expect(instance["status"]?["details"]?["health"]?.stringValue ?? "passing" == "passing")
-                    try await Task.sleep(for: .milliseconds(100))
+                // The first result, passing, before the window watched: under the full suite's load
+                // (a SIGKILL test's 32 writers beside it) it has taken most of a 6 s window to come.
+                _ = try await Self.waitForHealth(api, path, "passing", timeout: .seconds(30)) {
+                    $0["status"]?["details"]?["checks"]?.arrayValue?.first?["checkedAt"]?.stringValue != nil
                 }
+                let clock = ContinuousClock()
                 let end = clock.now + .seconds(6)
                 var seen: Set<String> = []
                 var checked = 0
