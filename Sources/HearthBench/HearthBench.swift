@@ -7,5 +7,5 @@ struct HearthBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth-bench",
         abstract: "Benchmark helpers for Hearth (not for production use).",
-        subcommands: [OpenServerCommand.self, MicroCommand.self])
+        subcommands: [OpenServerCommand.self, MicroCommand.self, AuditCostCommand.self])
 }

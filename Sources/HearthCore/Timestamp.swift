@@ -19,8 +19,23 @@ public enum Timestamp {
         let seconds = time.rounded(.down)
         // Before 1582-10-15 the format style counts in the Julian calendar; after 9999, five digits.
         guard seconds >= -12_219_292_800, seconds < 253_402_300_800 else { return formatted(date) }
-        let whole = Int64(seconds)
-        let millis = min(Int64(((time - seconds) * 1000).rounded(.down)), 999)
+        return civil(seconds: Int64(seconds), millis: min(Int64(((time - seconds) * 1000).rounded(.down)), 999))
+    }
+
+    /// The text of the time `millis` milliseconds after 1970-01-01, computed exactly (a `Date`
+    /// holds seconds in floating point: `1795345108259 / 1000` may format as `.258`).
+    public static func string(millisecondsSince1970 millis: Int64) -> String {
+        let (seconds, remainder) = millis.quotientAndRemainder(dividingBy: 1000)
+        let whole = remainder < 0 ? seconds - 1 : seconds
+        guard whole >= -12_219_292_800, whole < 253_402_300_800 else {
+            return formatted(Date(timeIntervalSince1970: Double(millis) / 1000))
+        }
+        return civil(seconds: whole, millis: remainder < 0 ? remainder + 1000 : remainder)
+    }
+
+    /// The text of `whole` seconds since 1970 and `millis` (0-999) more, in the range the
+    /// hand-written form covers.
+    private static func civil(seconds whole: Int64, millis: Int64) -> String {
         var days = whole / 86400
         var secondOfDay = whole % 86400
         if secondOfDay < 0 {

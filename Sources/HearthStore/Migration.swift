@@ -133,6 +133,12 @@ struct Migration: Sendable {
                 "ALTER TABLE audit_log DROP COLUMN data, ALTER COLUMN time DROP DEFAULT, ALTER COLUMN request_id DROP DEFAULT, ALTER COLUMN reason DROP DEFAULT",
             ]
         ),
+        Migration(
+            version: 8,
+            description: "SQLite: audit entries without a time column (their ids hold it), allowed entries' reasons stored once",
+            sqlite: SQLiteAuditLog.migrationToReasonIDs,
+            postgres: []
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

@@ -13,7 +13,10 @@ import HearthCore
 /// backwards. The ids stay below 2^53 (exact in JSON numbers everywhere) until the year 2248.
 ///
 /// Since schema version 7 an entry is its columns, not a JSON document beside the filtered ones:
-/// nothing to encode in the writer's transaction, and about half the bytes.
+/// nothing to encode in the writer's transaction, and about half the bytes. Since version 8 the
+/// row holds no time (the id has it) and an allowed entry's reason is an id in `audit_reasons`
+/// (``SQLiteAuditReasons``): about 110 bytes a row instead of 280. The rows are the audit trail's
+/// whole cost to a write, and it is paid in the write-ahead log on the writer's critical path.
 ///
 /// PostgreSQL keeps a sequence and an index: its replicas write at once, on their own clocks.
 enum SQLiteAuditLog {
@@ -23,13 +26,28 @@ enum SQLiteAuditLog {
     /// The smallest id of an entry at or after `millis`.
     static func firstID(atOrAfter millis: Int64) -> Int64 { millis << sequenceBits }
 
-    /// The table as schema version 7 makes it (a later version changes it with a migration of its
-    /// own, never here).
-    static let createTable =
+    /// The time an entry was recorded, which its id holds.
+    static func time(ofID id: Int64) -> String {
+        Timestamp.string(millisecondsSince1970: id >> sequenceBits)
+    }
+
+    /// The table as schema version 7 made it (the version 7 migration's; version 8 changed it).
+    static let createTableV7 =
         "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, time TEXT NOT NULL, principal TEXT NOT NULL, source TEXT, request_id TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT, decision TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER)"
 
-    /// An entry's columns after its id, in the order ``bind(_:into:)`` binds them and reads return them.
-    static let columns = "time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status"
+    /// The tables as schema version 8 makes them (a later version changes them with a migration
+    /// of its own, never here). `reason` is NULL where `reason_id` names it.
+    static let createTables = [
+        "CREATE TABLE audit_reasons (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, principal TEXT NOT NULL, source TEXT, request_id TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT, decision TEXT NOT NULL, reason_id INTEGER, reason TEXT, status INTEGER)",
+    ]
+
+    /// An entry's columns after its id, in the order ``bind(_:reasonID:into:)`` binds them.
+    static let columns = "principal, source, request_id, verb, resource, namespace, name, decision, reason_id, reason, status"
+
+    /// Entries as ``entry(_:)`` reads them, from `audit_log AS a`: filters name its columns `a.…`.
+    static let select =
+        "SELECT a.id, a.principal, a.source, a.request_id, a.verb, a.resource, a.namespace, a.name, a.decision, COALESCE(a.reason, r.text, ''), a.status FROM audit_log AS a LEFT JOIN audit_reasons AS r ON r.id = a.reason_id"
 
     /// The most entries one ``insert(count:)`` statement appends (a longer run takes several).
     static let entriesPerInsert = 64
@@ -54,49 +72,64 @@ enum SQLiteAuditLog {
         return "INSERT INTO audit_log (id, \(columns)) VALUES " + rows.joined(separator: ", ")
     }
 
-    /// Appends an entry's ``columns`` to `values`, bound.
-    static func bind(_ entry: AuditEntry, into values: inout [SQLiteValue]) {
-        values.append(.text(entry.time))
-        values.append(.text(entry.principal))
-        values.append(entry.source.map(SQLiteValue.text) ?? .null)
-        values.append(.text(entry.requestID))
-        values.append(.text(entry.verb))
-        values.append(.text(entry.resource))
-        values.append(.text(entry.namespace ?? ""))
-        values.append(entry.name.map(SQLiteValue.text) ?? .null)
-        values.append(.text(entry.decision))
-        values.append(.text(entry.reason))
-        values.append(entry.status.map { .int(Int64($0)) } ?? .null)
+    /// Binds an entry's ``columns``; `reasonID` stands for its reason.
+    static func bind(_ entry: AuditEntry, reasonID: Int64?, to binder: inout SQLiteBinder) throws {
+        try binder.text(entry.principal)
+        try binder.text(entry.source)
+        try binder.text(entry.requestID)
+        try binder.text(entry.verb)
+        try binder.text(entry.resource)
+        try binder.text(entry.namespace ?? "")
+        try binder.text(entry.name)
+        try binder.text(entry.decision)
+        if let reasonID {
+            try binder.int(reasonID)
+            try binder.null()
+        } else {
+            try binder.null()
+            try binder.text(entry.reason)
+        }
+        if let status = entry.status { try binder.int(Int64(status)) } else { try binder.null() }
     }
 
     /// Appends `entries` at `millis`, in order, with consecutive ids from ``nextID``,
-    /// ``entriesPerInsert`` to a statement.
-    static func append(_ entries: some Collection<AuditEntry>, atMillis millis: Int64, to db: SQLiteConnection) throws {
+    /// ``entriesPerInsert`` to a statement. The reasons of allowed entries go to `reasons`.
+    static func append(
+        _ entries: some Collection<AuditEntry>, atMillis millis: Int64, to db: SQLiteConnection, reasons: SQLiteAuditReasons
+    ) throws {
         guard !entries.isEmpty else { return }
         var id = try nextID(atMillis: millis, in: db)
         var rest = entries[...]
         while !rest.isEmpty {
             let chunk = rest.prefix(entriesPerInsert)
             rest = rest.dropFirst(chunk.count)
-            var values: [SQLiteValue] = []
-            values.reserveCapacity(chunk.count * 12)
-            for entry in chunk {
-                values.append(.int(id))
-                bind(entry, into: &values)
-                id += 1
+            // The reasons' ids first: finding one may run a statement of its own.
+            let reasonIDs = try chunk.map { entry -> Int64? in
+                let interned =
+                    entry.decision == AuditEntry.allowed && !entry.reason.isEmpty && entry.reason.utf8.count <= SQLiteAuditReasons.maxInterned
+                return interned ? try reasons.id(of: entry.reason, in: db) : nil
             }
-            try db.query(inserts[chunk.count], values)
+            try db.query(
+                inserts[chunk.count],
+                binding: { binder in
+                    for (entry, reasonID) in zip(chunk, reasonIDs) {
+                        try binder.int(id)
+                        try bind(entry, reasonID: reasonID, to: &binder)
+                        id += 1
+                    }
+                })
         }
     }
 
-    /// The entry of a row selected as `id, ` + ``columns``.
+    /// The entry of a row of ``select``.
     static func entry(_ row: SQLiteRow) -> AuditEntry {
+        let id = row.int(0)
         // `namespace` is NOT NULL: '' for an entry outside any namespace.
-        let namespace = row.text(7)
+        let namespace = row.text(6)
         return AuditEntry(
-            id: row.int(0), time: row.text(1), principal: row.text(2), source: row.isNull(3) ? nil : row.text(3), requestID: row.text(4),
-            verb: row.text(5), resource: row.text(6), namespace: namespace.isEmpty ? nil : namespace,
-            name: row.isNull(8) ? nil : row.text(8), decision: row.text(9), reason: row.text(10), status: row.isNull(11) ? nil : Int(row.int(11)))
+            id: id, time: time(ofID: id), principal: row.text(1), source: row.isNull(2) ? nil : row.text(2), requestID: row.text(3),
+            verb: row.text(4), resource: row.text(5), namespace: namespace.isEmpty ? nil : namespace,
+            name: row.isNull(7) ? nil : row.text(7), decision: row.text(8), reason: row.text(9), status: row.isNull(10) ? nil : Int(row.int(10)))
     }
 
     // MARK: Migrations
@@ -134,7 +167,7 @@ enum SQLiteAuditLog {
     /// document (`data`); `at_ms`, always `id >> 10`, is dropped. Ids are kept.
     static let migrationToColumns = [
         "ALTER TABLE audit_log RENAME TO audit_log_v6",
-        createTable,
+        createTableV7,
         """
         INSERT INTO audit_log (id, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status)
         SELECT id, COALESCE(json_extract(data, '$.time'), ''), principal, json_extract(data, '$.source'),
@@ -144,4 +177,16 @@ enum SQLiteAuditLog {
         """,
         "DROP TABLE audit_log_v6",
     ]
+
+    /// Schema version 8: no `time` column (the id holds the time to the millisecond; version 7
+    /// rows' ids were made from their commit time, within milliseconds of it), and the reasons
+    /// table. Entries are copied with their ids and their reasons in the row.
+    static let migrationToReasonIDs =
+        ["ALTER TABLE audit_log RENAME TO audit_log_v7"] + createTables + [
+            """
+            INSERT INTO audit_log (id, principal, source, request_id, verb, resource, namespace, name, decision, reason_id, reason, status)
+            SELECT id, principal, source, request_id, verb, resource, namespace, name, decision, NULL, reason, status FROM audit_log_v7 ORDER BY id
+            """,
+            "DROP TABLE audit_log_v7",
+        ]
 }

@@ -25,27 +25,27 @@ extension SQLiteBackend {
             ("decision", query.decision),
         ] {
             if let value {
-                conditions.append("\(column) = ?")
+                conditions.append("a.\(column) = ?")
                 bindings.append(.text(value))
             }
         }
         // Time ranges are id ranges (see SQLiteAuditLog).
         if let since = query.sinceMillis {
-            conditions.append("id >= ?")
+            conditions.append("a.id >= ?")
             bindings.append(.int(SQLiteAuditLog.firstID(atOrAfter: since)))
         }
         if let until = query.untilMillis {
-            conditions.append("id < ?")
+            conditions.append("a.id < ?")
             bindings.append(.int(SQLiteAuditLog.firstID(atOrAfter: until)))
         }
         if let before = query.beforeID {
-            conditions.append("id < ?")
+            conditions.append("a.id < ?")
             bindings.append(.int(before))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         bindings.append(.int(Int64(query.limit)))
         return try withReader { db in
-            try db.rows("SELECT id, \(SQLiteAuditLog.columns) FROM audit_log\(filter) ORDER BY id DESC LIMIT ?", bindings, SQLiteAuditLog.entry)
+            try db.rows("\(SQLiteAuditLog.select)\(filter) ORDER BY a.id DESC LIMIT ?", bindings, SQLiteAuditLog.entry)
         }
     }
 }

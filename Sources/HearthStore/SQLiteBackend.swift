@@ -12,6 +12,8 @@ final class SQLiteBackend: StoreBackend {
     let name = "sqlite"
     private let path: String
     private let writer: SQLiteConnection
+    /// The writer's ids of audit reasons (its own, like the connection).
+    private let auditReasons = SQLiteAuditReasons()
     private let readers: Mutex<[SQLiteConnection]> = Mutex([])
     private let maxIdleReaders = 8
 
@@ -61,12 +63,13 @@ final class SQLiteBackend: StoreBackend {
 
     func withWriteTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try writer.execute("BEGIN IMMEDIATE")
-        let transaction = SQLiteTransaction(connection: writer)
+        let transaction = SQLiteTransaction(connection: writer, auditReasons: auditReasons)
         let result: T
         do {
             result = try await body(transaction)
         } catch {
             try? writer.execute("ROLLBACK")
+            auditReasons.rollback()
             throw error
         }
         do {
@@ -74,8 +77,10 @@ final class SQLiteBackend: StoreBackend {
             try writer.execute("COMMIT")
         } catch {
             try? writer.execute("ROLLBACK")
+            auditReasons.rollback()
             throw error
         }
+        auditReasons.commit()
         return result
     }
 
@@ -170,9 +175,11 @@ final class SQLiteTransaction: StoreTransaction {
     /// a statement each, on the writer's critical path), at the time of the first.
     var audits: [AuditEntry] = []
     var auditMillis: Int64 = 0
+    let auditReasons: SQLiteAuditReasons
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, auditReasons: SQLiteAuditReasons) {
         db = connection
+        self.auditReasons = auditReasons
     }
 
     func lockRevision() async throws -> Int64 {
@@ -180,7 +187,7 @@ final class SQLiteTransaction: StoreTransaction {
     }
 
     func finish(revision: Int64?, kvRevision: Int64?) async throws {
-        if !audits.isEmpty { try SQLiteAuditLog.append(audits, atMillis: auditMillis, to: db) }
+        if !audits.isEmpty { try SQLiteAuditLog.append(audits, atMillis: auditMillis, to: db, reasons: auditReasons) }
         if let revision { try db.query("UPDATE hearth_state SET revision = ? WHERE id = 1", [.int(revision)]) }
         if let kvRevision { try db.query("UPDATE kv_state SET revision = ? WHERE id = 1", [.int(kvRevision)]) }
     }

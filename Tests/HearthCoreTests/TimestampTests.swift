@@ -55,4 +55,22 @@ struct TimestampTests {
             #expect(Timestamp.string(from: date) == Timestamp.formatted(date), "\(time)")
         }
     }
+
+    @Test("milliseconds since 1970 format exactly, before 1970 too")
+    func fromMilliseconds() {
+        // 1795345108259 / 1000 is not exact in binary floating point.
+        #expect(Timestamp.string(millisecondsSince1970: 1_795_345_108_259) == "2026-11-22T10:58:28.259Z")
+        #expect(Timestamp.string(millisecondsSince1970: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.string(millisecondsSince1970: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.string(millisecondsSince1970: -1500) == "1969-12-31T23:59:58.500Z")
+        var random = SplitMix64(seed: 2026)
+        for _ in 0..<5000 {
+            let millis = Int64(random.next() % 4_102_444_800_000)
+            let text = Timestamp.string(millisecondsSince1970: millis)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            // The format style agrees to the millisecond (it may round the floating point down by one).
+            #expect(abs((Timestamp.date(from: text)?.timeIntervalSince1970 ?? 0) - date.timeIntervalSince1970) < 0.0005, "\(millis)")
+            #expect(text.hasSuffix(String(format: "%03d", Int(millis % 1000)) + "Z"), "\(millis)")
+        }
+    }
 }

@@ -8,13 +8,15 @@ import Testing
 /// columns field for field, with their ids, and the trail goes on after them.
 @Suite("Audit trail migration to columns", .timeLimit(.minutes(2)))
 struct AuditColumnsMigrationTests {
-    /// Entries as versions 2 to 6 wrote them: every field, and the optional ones left out.
+    /// Entries as versions 2 to 6 wrote them: every field, and the optional ones left out. (Their
+    /// ids hold their times, as the store makes them: SQLite reads the time from the id since
+    /// version 8.)
     static let entries = [
         AuditEntry(
-            id: 5 << 10, time: "2026-11-20T10:00:00.000Z", principal: "user:ada", source: "10.0.0.7", requestID: "req-1", verb: "create",
+            id: 1_795_168_800_000 << 10, time: "2026-11-20T10:00:00.000Z", principal: "user:ada", source: "10.0.0.7", requestID: "req-1", verb: "create",
             resource: "widgets", namespace: "team-a", name: "w1", decision: AuditEntry.allowed, reason: "role editor (binding b1)", status: 201),
         AuditEntry(
-            id: (5 << 10) + 1, time: "2026-11-20T10:00:00.001Z", principal: "anonymous", source: nil, requestID: "req-2", verb: "login",
+            id: 1_795_168_800_001 << 10, time: "2026-11-20T10:00:00.001Z", principal: "anonymous", source: nil, requestID: "req-2", verb: "login",
             resource: "auth", decision: AuditEntry.denied, reason: "bad credentials \"quoted\" \\ and ü", status: nil),
     ]
 
@@ -32,11 +34,12 @@ struct AuditColumnsMigrationTests {
             let table =
                 switch backend {
                 case .sqlite:
-                    "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
+                    // (Version 8's table goes too: the migrations from version 7 on run again.)
+                    "DROP TABLE audit_reasons; CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL)"
                 case .postgres:
                     "CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL); CREATE INDEX audit_at ON audit_log (at_ms)"
                 }
-            let sequence = backend == .postgres ? "SELECT setval('audit_log_id_seq', \((5 << 10) + 1));" : ""
+            let sequence = backend == .postgres ? "SELECT setval('audit_log_id_seq', \(Self.entries[1].id!));" : ""
             try await fixture.executeSQL(
                 """
                 DROP TABLE audit_log;

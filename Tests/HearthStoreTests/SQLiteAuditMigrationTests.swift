@@ -28,6 +28,7 @@ struct SQLiteAuditMigrationTests {
             try await fixture.executeSQL(
                 """
                 DROP TABLE audit_log;
+                DROP TABLE audit_reasons;
                 CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL);
                 CREATE INDEX audit_at ON audit_log (at_ms);
                 \(columns) VALUES (\(row("1700000000000", "'a'", "0"))), (\(row("1700000000000", "'b'", "1"))), (\(row("1700000000000", "'c'", "2"))), (\(row("1699999999000", "'d'", "3")));
@@ -73,13 +74,14 @@ struct SQLiteAuditMigrationTests {
     @Test("ids: at or after the millisecond, after the newest, and spilling into the next millisecond")
     func ids() throws {
         let db = try SQLiteConnection(path: ":memory:", readOnly: false)
-        try db.execute(SQLiteAuditLog.createTable)
+        for statement in SQLiteAuditLog.createTables { try db.execute(statement) }
+        let reasons = SQLiteAuditReasons()
         /// Appends an entry at `millis` with the store's statement; its id, checked against its time.
         func append(at millis: Int64) throws -> Int64 {
             let entry = AuditEntry(
                 time: "t", principal: "user:a", source: nil, requestID: "r", verb: "create", resource: "namespaces", decision: AuditEntry.allowed,
                 reason: "r")
-            try SQLiteAuditLog.append([entry], atMillis: millis, to: db)
+            try SQLiteAuditLog.append([entry], atMillis: millis, to: db, reasons: reasons)
             return try #require(try db.rows("SELECT max(id) FROM audit_log") { $0.int(0) }.first)
         }
         #expect(try append(at: 5) == 5 << 10)
@@ -88,7 +90,7 @@ struct SQLiteAuditMigrationTests {
         #expect(try append(at: 4) == (5 << 10) + 2)
         // A millisecond full: the next one.
         try db.execute(
-            "INSERT INTO audit_log (id, time, principal, request_id, verb, resource, namespace, decision, reason) VALUES ((6 << 10) - 1, 't', 'user:a', 'r', 'create', 'namespaces', '', 'allowed', 'r')"
+            "INSERT INTO audit_log (id, principal, request_id, verb, resource, namespace, decision, reason) VALUES ((6 << 10) - 1, 'user:a', 'r', 'create', 'namespaces', '', 'allowed', 'r')"
         )
         #expect(try append(at: 5) == 6 << 10)
         #expect(try append(at: 9) == 9 << 10)
@@ -98,7 +100,7 @@ struct SQLiteAuditMigrationTests {
                 time: "t", principal: "user:\($0)", source: nil, requestID: "r", verb: "create", resource: "namespaces", decision: AuditEntry.allowed,
                 reason: "r")
         }
-        try SQLiteAuditLog.append(many, atMillis: 9, to: db)
+        try SQLiteAuditLog.append(many, atMillis: 9, to: db, reasons: reasons)
         let appended = try db.rows("SELECT id, principal FROM audit_log WHERE id > ? ORDER BY id", [.int(9 << 10)]) { ($0.int(0), $0.text(1)) }
         let first: Int64 = (9 << 10) + 1
         #expect(appended.map(\.0) == Array(first..<first + 150))
