@@ -78,7 +78,7 @@ struct AuditCostCommand: AsyncParsableCommand {
                         let entry: AuditEntry? =
                             audited
                             ? AuditEntry(
-                                principal: "user:bench", source: "127.0.0.1", requestID: RequestIDLike.make(task: task, count: count), verb: Verbs.create,
+                                principal: "user:bench", source: "127.0.0.1", requestID: "2131130afec3691a\(task)x\(count)", verb: Verbs.create,
                                 resource: type, name: name, decision: AuditEntry.allowed,
                                 reason: "role binding 'setup-admin' (cluster-wide) grants role 'cluster-admin' (rule 0) to user 'bench'")
                             : nil
@@ -98,13 +98,5 @@ struct AuditCostCommand: AsyncParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-}
-
-/// Request ids of the server's form (32 hex digits) for the benchmark's entries.
-enum RequestIDLike {
-    static func make(task: Int, count: Int) -> String {
-        let tail = String(count, radix: 16)
-        return "2131130afec3691a" + String(repeating: "0", count: max(0, 12 - tail.count)) + tail + String(format: "%04x", task % 65536)
     }
 }
