@@ -59,6 +59,9 @@ struct AuditCostCommand: AsyncParsableCommand {
             let label = (audited ? "audited" : "not audited").padding(toLength: 12, withPad: " ", startingAt: 0)
             print(label + String(format: "%8.0f writes/s  %6.1f µs CPU per write", perSecond, micros))
         }
+        // The store stops before its directory goes.
+        running.cancel()
+        _ = try? await running.value
         let ratio = (Double(writes[true]!) / elapsed[true]!) / (Double(writes[false]!) / elapsed[false]!)
         print(String(format: "audited / not: %.2fx (%d rounds of %.1f s each, %d writers)", ratio, rounds, seconds, tasks))
     }
