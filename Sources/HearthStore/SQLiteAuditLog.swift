@@ -15,8 +15,8 @@ import HearthCore
 /// Since schema version 7 an entry is its columns, not a JSON document beside the filtered ones:
 /// nothing to encode in the writer's transaction, and about half the bytes. Since version 8 the
 /// row holds no time (the id has it) and an allowed entry's reason is an id in `audit_reasons`
-/// (``SQLiteAuditReasons``): about 110 bytes a row instead of 280. The rows are the audit trail's
-/// whole cost to a write, and it is paid in the write-ahead log on the writer's critical path.
+/// (``SQLiteAuditReasons``): about 110 bytes a row instead of 280. The rows' bytes are most of the audit
+/// trail's cost to a write, paid in the write-ahead log on the writer's critical path.
 ///
 /// PostgreSQL keeps a sequence and an index: its replicas write at once, on their own clocks.
 enum SQLiteAuditLog {
@@ -42,7 +42,7 @@ enum SQLiteAuditLog {
         "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, principal TEXT NOT NULL, source TEXT, request_id TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT, decision TEXT NOT NULL, reason_id INTEGER, reason TEXT, status INTEGER)",
     ]
 
-    /// An entry's columns after its id, in the order ``bind(_:reasonID:into:)`` binds them.
+    /// An entry's columns after its id, in the order ``bind(_:reasonID:to:)`` binds them.
     static let columns = "principal, source, request_id, verb, resource, namespace, name, decision, reason_id, reason, status"
 
     /// Entries as ``entry(_:)`` reads them, from `audit_log AS a`: filters name its columns `a.…`.

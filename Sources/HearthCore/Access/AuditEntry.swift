@@ -15,7 +15,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var status: Int?
     private var fields: Fields
 
-    /// When the request was decided, RFC 3339 with milliseconds.
+    /// When the request was decided, RFC 3339 with milliseconds (as SQLite keeps it: when the
+    /// entry was committed, milliseconds later).
     public var time: String {
         get { fields.time }
         set { uniqueFields().time = newValue }
