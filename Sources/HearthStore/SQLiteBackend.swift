@@ -67,12 +67,6 @@ final class SQLiteBackend: StoreBackend {
         let result: T
         do {
             result = try await body(transaction)
-        } catch {
-            try? writer.execute("ROLLBACK")
-            auditReasons.rollback()
-            throw error
-        }
-        do {
             // The fsync: this runs on the store's writer thread (WriterExecutor), which may block.
             try writer.execute("COMMIT")
         } catch {
