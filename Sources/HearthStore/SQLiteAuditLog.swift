@@ -105,9 +105,7 @@ enum SQLiteAuditLog {
             rest = rest.dropFirst(chunk.count)
             // The reasons' ids first: finding one may run a statement of its own.
             let reasonIDs = try chunk.map { entry -> Int64? in
-                let interned =
-                    entry.decision == AuditEntry.allowed && !entry.reason.isEmpty && entry.reason.utf8.count <= SQLiteAuditReasons.maxInterned
-                return interned ? try reasons.id(of: entry.reason, in: db) : nil
+                SQLiteAuditReasons.stores(reasonOf: entry) ? try reasons.id(of: entry.reason, in: db) : nil
             }
             try db.query(
                 inserts[chunk.count],

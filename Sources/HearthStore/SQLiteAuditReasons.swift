@@ -1,3 +1,5 @@
+import HearthCore
+
 /// The reasons of allowed audit entries, each stored once (`audit_reasons`) and referred to by id
 /// from the entries that give it (schema version 8).
 ///
@@ -5,8 +7,10 @@
 /// 'editor' (rule 0) to group 'ops'`): about a hundred bytes, the same for every write the grant
 /// allows, and the largest field of the row. In its place a row holds an integer, so an audited
 /// write adds a third of the bytes to the write-ahead log, where every byte is copied, checksummed
-/// and fsynced on the writer's critical path. A denial keeps its message in the row: it names what
-/// was refused, so it is seldom the same twice.
+/// and fsynced on the writer's critical path. A denial, and an allowed request that failed (its
+/// reason is then the error, `invalid resource: name: … (found 'B')`), keeps its message in the
+/// row: it names what was refused, so it is seldom the same twice, and the table stays one row
+/// per grant.
 ///
 /// Owned by the writer (like its connection): ids found or added in a transaction are
 /// remembered only once it commits, so a rolled-back id is never reused.
@@ -18,6 +22,12 @@ final class SQLiteAuditReasons: @unchecked Sendable {
     static let maxRemembered = 10_000
     /// Longer reasons stay in the row: a long text is not a grant's.
     static let maxInterned = 1024
+
+    /// Whether `entry`'s reason is stored here: an allowed request that succeeded gives the grant
+    /// that allowed it (or the route's note); any other gives a message of its own.
+    static func stores(reasonOf entry: AuditEntry) -> Bool {
+        entry.decision == AuditEntry.allowed && (entry.status ?? 0) < 400 && !entry.reason.isEmpty && entry.reason.utf8.count <= maxInterned
+    }
 
     /// The id of `text`, added to the table if it is new.
     func id(of text: String, in db: SQLiteConnection) throws -> Int64 {

@@ -10,10 +10,10 @@ import Testing
 struct SQLiteAuditReasonsTests {
     static let grant = "role binding 'team' in namespace 'shop' grants role 'editor' (rule 0) to group 'ops'"
 
-    static func entry(_ who: String, decision: String = AuditEntry.allowed, reason: String) -> AuditEntry {
+    static func entry(_ who: String, decision: String = AuditEntry.allowed, reason: String, status: Int = 201) -> AuditEntry {
         AuditEntry(
             principal: "user:\(who)", source: "10.0.0.1", requestID: "req-\(who)", verb: "create", resource: "widgets", namespace: "shop",
-            name: who, decision: decision, reason: reason, status: 201)
+            name: who, decision: decision, reason: reason, status: status)
     }
 
     static func database() throws -> SQLiteConnection {
@@ -22,7 +22,7 @@ struct SQLiteAuditReasonsTests {
         return db
     }
 
-    @Test("an allowed entry's reason is stored once; a denial's stays in its row; every entry reads back whole")
+    @Test("an allowed, successful entry's reason is stored once; a denial's or a failure's stays in its row; every entry reads back whole")
     func storedOnce() throws {
         let db = try Self.database()
         let reasons = SQLiteAuditReasons()
@@ -31,6 +31,8 @@ struct SQLiteAuditReasonsTests {
             Self.entry("a", reason: Self.grant), Self.entry("b", reason: Self.grant), Self.entry("c", reason: "owner of 'shop'"),
             Self.entry("d", decision: AuditEntry.denied, reason: "user 'd' may not create widgets"), Self.entry("e", reason: ""),
             Self.entry("f", reason: long), Self.entry("g", reason: Self.grant),
+            // Allowed, but the write failed: the reason is its error, which names the input.
+            Self.entry("i", reason: "invalid resource: name: must consist of lowercase letters (found 'B')", status: 422),
         ]
         try db.execute("BEGIN")
         try SQLiteAuditLog.append(entries, atMillis: 1_795_168_800_123, to: db, reasons: reasons)
@@ -42,7 +44,8 @@ struct SQLiteAuditReasonsTests {
         let read = try db.rows("\(SQLiteAuditLog.select) ORDER BY a.id", [], SQLiteAuditLog.entry)
         #expect(read.map(\.reason) == entries.map(\.reason))
         #expect(read.map(\.principal) == entries.map(\.principal))
-        #expect(read.allSatisfy { $0.source == "10.0.0.1" && $0.namespace == "shop" && $0.status == 201 })
+        #expect(read.map(\.status) == entries.map(\.status))
+        #expect(read.allSatisfy { $0.source == "10.0.0.1" && $0.namespace == "shop" })
         // The time is the id's, to the millisecond.
         #expect(read.allSatisfy { $0.time == "2026-11-20T10:00:00.123Z" })
         #expect(read.first?.id == 1_795_168_800_123 << 10)
