@@ -4,49 +4,61 @@ import PostgresNIO
 
 extension PostgresBackend {
     func kvGet(namespace: String, key: String) async throws -> KVEntry? {
-        let rows = try await client.query(
-            "SELECT namespace, key, value, version, create_revision, modify_revision, expires_ms FROM kv WHERE namespace = \(namespace) AND key = \(key)",
-            logger: logger)
-        for try await row in rows.decode(PostgresKV.Row.self) { return PostgresKV.entry(row) }
-        return nil
+        try await reading {
+            let rows = try await client.query(
+                "SELECT namespace, key, value, version, create_revision, modify_revision, expires_ms FROM kv WHERE namespace = \(namespace) AND key = \(key)",
+                logger: logger)
+            for try await row in rows.decode(PostgresKV.Row.self) { return PostgresKV.entry(row) }
+            return nil
+        }
     }
 
     func kvScan(namespace: String, prefix: String, after: String?, limit: Int, values: Bool) async throws -> [KVEntry] {
-        try await PostgresKV.scan(namespace: namespace, prefix: prefix, after: after, limit: limit, values: values, suffix: "") {
-            try await client.query($0, logger: logger)
+        try await reading {
+            try await PostgresKV.scan(namespace: namespace, prefix: prefix, after: after, limit: limit, values: values, suffix: "") {
+                try await client.query($0, logger: logger)
+            }
         }
     }
 
     func kvChanges(after revision: Int64, limit: Int) async throws -> [KVEvent] {
-        var events: [KVEvent] = []
-        let rows = try await client.query(
-            "SELECT revision, op, namespace, key, version, value, expires_ms FROM kv_log WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)",
-            logger: logger)
-        for try await (rev, op, namespace, key, version, value, expires) in rows.decode((Int64, String, String, String, Int64, ByteBuffer?, Int64?).self) {
-            events.append(
-                KVEvent(
-                    revision: rev, kind: KVEvent.Kind(rawValue: op) ?? .delete, namespace: namespace, key: key, version: version,
-                    value: value.map { Array($0.readableBytesView) }, expiresAtMillis: expires))
+        try await reading {
+            var events: [KVEvent] = []
+            let rows = try await client.query(
+                "SELECT revision, op, namespace, key, version, value, expires_ms FROM kv_log WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)",
+                logger: logger)
+            for try await (rev, op, namespace, key, version, value, expires) in rows.decode(
+                (Int64, String, String, String, Int64, ByteBuffer?, Int64?).self)
+            {
+                events.append(
+                    KVEvent(
+                        revision: rev, kind: KVEvent.Kind(rawValue: op) ?? .delete, namespace: namespace, key: key, version: version,
+                        value: value.map { Array($0.readableBytesView) }, expiresAtMillis: expires))
+            }
+            return events
         }
-        return events
     }
 
     func kvRevisions() async throws -> (current: Int64, compacted: Int64) {
-        for try await (current, compacted) in try await client.query(
-            "SELECT revision, compacted_revision FROM kv_state WHERE id = 1", logger: logger
-        ).decode((Int64, Int64).self) {
-            return (current, compacted)
+        try await reading {
+            for try await (current, compacted) in try await client.query(
+                "SELECT revision, compacted_revision FROM kv_state WHERE id = 1", logger: logger
+            ).decode((Int64, Int64).self) {
+                return (current, compacted)
+            }
+            return (0, 0)
         }
-        return (0, 0)
     }
 
     func kvHasExpired(atMillis now: Int64) async throws -> Bool {
-        for try await _ in try await client.query(
-            "SELECT 1 FROM kv WHERE expires_ms IS NOT NULL AND expires_ms <= \(now) LIMIT 1", logger: logger
-        ) {
-            return true
+        try await reading {
+            for try await _ in try await client.query(
+                "SELECT 1 FROM kv WHERE expires_ms IS NOT NULL AND expires_ms <= \(now) LIMIT 1", logger: logger
+            ) {
+                return true
+            }
+            return false
         }
-        return false
     }
 
     func kvLastChange(namespace: String, key: String, prefix: Bool) async throws -> Int64 {
@@ -54,8 +66,10 @@ extension PostgresBackend {
             prefix
             ? "SELECT COALESCE(MAX(revision), 0) FROM kv_log WHERE namespace = \(namespace) AND key >= \(key) AND key < \(KVKey.prefixEnd(key))"
             : "SELECT COALESCE(MAX(revision), 0) FROM kv_log WHERE namespace = \(namespace) AND key = \(key)"
-        for try await revision in try await client.query(query, logger: logger).decode(Int64.self) { return revision }
-        return 0
+        return try await reading {
+            for try await revision in try await client.query(query, logger: logger).decode(Int64.self) { return revision }
+            return 0
+        }
     }
 }
 

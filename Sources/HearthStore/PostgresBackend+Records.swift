@@ -3,10 +3,12 @@ import PostgresNIO
 
 extension PostgresBackend {
     func record(kind: String, key: String) async throws -> StoredRecord? {
-        let rows = try await client.query(
-            "SELECT kind, key, subject, value, expires_ms FROM records WHERE kind = \(kind) AND key = \(key)", logger: logger)
-        for try await row in rows.decode((String, String, String, String, Int64?).self) { return PostgresRecords.record(row) }
-        return nil
+        try await reading {
+            let rows = try await client.query(
+                "SELECT kind, key, subject, value, expires_ms FROM records WHERE kind = \(kind) AND key = \(key)", logger: logger)
+            for try await row in rows.decode((String, String, String, String, Int64?).self) { return PostgresRecords.record(row) }
+            return nil
+        }
     }
 
     func records(kind: String, subject: String?) async throws -> [StoredRecord] {
@@ -16,11 +18,13 @@ extension PostgresBackend {
             } else {
                 "SELECT kind, key, subject, value, expires_ms FROM records WHERE kind = \(kind) ORDER BY key"
             }
-        var records: [StoredRecord] = []
-        for try await row in try await client.query(query, logger: logger).decode((String, String, String, String, Int64?).self) {
-            records.append(PostgresRecords.record(row))
+        return try await reading {
+            var records: [StoredRecord] = []
+            for try await row in try await client.query(query, logger: logger).decode((String, String, String, String, Int64?).self) {
+                records.append(PostgresRecords.record(row))
+            }
+            return records
         }
-        return records
     }
 
     func audit(_ query: AuditQuery) async throws -> [AuditEntry] {
@@ -45,17 +49,20 @@ extension PostgresBackend {
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sql =
             "SELECT id, time, principal, source, request_id, verb, resource, namespace, name, decision, reason, status FROM audit_log\(filter) ORDER BY id DESC LIMIT $\(binds.count)"
-        var entries: [AuditEntry] = []
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        for try await (id, time, principal, source, requestID, verb, resource, namespace, name, decision, reason, status) in rows.decode(
-            (Int64, String, String, String?, String, String, String, String, String?, String, String, Int32?).self)
-        {
-            entries.append(
-                AuditEntry(
-                    id: id, time: time, principal: principal, source: source, requestID: requestID, verb: verb, resource: resource,
-                    namespace: namespace.isEmpty ? nil : namespace, name: name, decision: decision, reason: reason, status: status.map(Int.init)))
+        return try await reading {
+            var entries: [AuditEntry] = []
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            for try await (id, time, principal, source, requestID, verb, resource, namespace, name, decision, reason, status) in rows.decode(
+                (Int64, String, String, String?, String, String, String, String, String?, String, String, Int32?).self)
+            {
+                entries.append(
+                    AuditEntry(
+                        id: id, time: time, principal: principal, source: source, requestID: requestID, verb: verb, resource: resource,
+                        namespace: namespace.isEmpty ? nil : namespace, name: name, decision: decision, reason: reason,
+                        status: status.map(Int.init)))
+            }
+            return entries
         }
-        return entries
     }
 }
 

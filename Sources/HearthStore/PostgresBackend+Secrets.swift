@@ -14,21 +14,26 @@ extension PostgresBackend {
             case (nil, false):
                 "SELECT namespace, name, version, NULL::TEXT, master_key, created_ms, deleted_ms, destroyed_ms FROM secrets WHERE namespace = \(namespace) AND name = \(name) ORDER BY version"
             }
-        return try await PostgresSecrets.versions(try await client.query(query, logger: logger))
+        return try await reading { try await PostgresSecrets.versions(try await client.query(query, logger: logger)) }
     }
 
     func secretVersions(namespace: String) async throws -> [StoredSecretVersion] {
-        try await PostgresSecrets.versions(
-            try await client.query(
-                "SELECT namespace, name, version, NULL::TEXT, master_key, created_ms, deleted_ms, destroyed_ms FROM secrets WHERE namespace = \(namespace) ORDER BY name, version",
-                logger: logger))
+        try await reading {
+            try await PostgresSecrets.versions(
+                try await client.query(
+                    "SELECT namespace, name, version, NULL::TEXT, master_key, created_ms, deleted_ms, destroyed_ms FROM secrets WHERE namespace = \(namespace) ORDER BY name, version",
+                    logger: logger))
+        }
     }
 
     func secretKeyUsage() async throws -> [String: Int] {
-        var usage: [String: Int] = [:]
-        let rows = try await client.query("SELECT master_key, COUNT(*) FROM secrets WHERE master_key IS NOT NULL GROUP BY master_key", logger: logger)
-        for try await (key, count) in rows.decode((String, Int64).self) { usage[key] = Int(count) }
-        return usage
+        try await reading {
+            var usage: [String: Int] = [:]
+            let rows = try await client.query(
+                "SELECT master_key, COUNT(*) FROM secrets WHERE master_key IS NOT NULL GROUP BY master_key", logger: logger)
+            for try await (key, count) in rows.decode((String, Int64).self) { usage[key] = Int(count) }
+            return usage
+        }
     }
 }
 

@@ -36,12 +36,14 @@ final class PostgresBackend: StoreBackend {
         writerConfiguration = try location.connectionConfiguration()
         writerLoop = writerGroup.next()
         reads = PostgresReadBatcher { [client, logger] keys in
-            var found: [Int: PostgresReadBatcher.Row] = [:]
-            let rows = try await client.query(PostgresStatements.encodedResources(keys), logger: logger)
-            for try await (position, version, data) in rows.decode((Int64, Int64, String).self) {
-                found[Int(position) - 1] = (version, data)
+            try await PostgresReadRetry.run(logger: logger) {
+                var found: [Int: PostgresReadBatcher.Row] = [:]
+                let rows = try await client.query(PostgresStatements.encodedResources(keys), logger: logger)
+                for try await (position, version, data) in rows.decode((Int64, Int64, String).self) {
+                    found[Int(position) - 1] = (version, data)
+                }
+                return found
             }
-            return found
         }
     }
 
@@ -197,33 +199,48 @@ final class PostgresBackend: StoreBackend {
         }
         bindings.append(limit)
         sql += " ORDER BY namespace, name LIMIT $\(bindings.count)"
-        var items: [Resource] = []
-        var revision: Int64?
-        for try await (data, rev) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).decode((String, Int64).self) {
-            items.append(try ResourceCodec.decode(data))
-            revision = rev
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        let (items, revision) = try await reading {
+            var items: [Resource] = []
+            var revision: Int64?
+            for try await (data, rev) in try await client.query(query, logger: logger).decode((String, Int64).self) {
+                items.append(try ResourceCodec.decode(data))
+                revision = rev
+            }
+            return (items, revision)
         }
-        if revision == nil { revision = try await revisions().current }
-        return (items, revision!)
+        if let revision { return (items, revision) }
+        return (items, try await revisions().current)
     }
 
     func changes(after revision: Int64, limit: Int) async throws -> [ChangeEvent] {
-        var events: [ChangeEvent] = []
-        let rows = try await client.query(
-            "SELECT revision, kind, data FROM changes WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)", logger: logger)
-        for try await (rev, kind, data) in rows.decode((Int64, String, String).self) {
-            events.append(ChangeEvent(revision: rev, kind: ChangeEvent.Kind(rawValue: kind) ?? .modified, object: try ResourceCodec.decode(data)))
+        try await reading {
+            var events: [ChangeEvent] = []
+            let rows = try await client.query(
+                "SELECT revision, kind, data FROM changes WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)", logger: logger)
+            for try await (rev, kind, data) in rows.decode((Int64, String, String).self) {
+                events.append(
+                    ChangeEvent(revision: rev, kind: ChangeEvent.Kind(rawValue: kind) ?? .modified, object: try ResourceCodec.decode(data)))
+            }
+            return events
         }
-        return events
     }
 
     func revisions() async throws -> (current: Int64, compacted: Int64) {
-        for try await (current, compacted) in try await client.query(
-            "SELECT revision, compacted_revision FROM hearth_state WHERE id = 1", logger: logger
-        ).decode((Int64, Int64).self) {
-            return (current, compacted)
+        try await reading {
+            for try await (current, compacted) in try await client.query(
+                "SELECT revision, compacted_revision FROM hearth_state WHERE id = 1", logger: logger
+            ).decode((Int64, Int64).self) {
+                return (current, compacted)
+            }
+            return (0, 0)
         }
-        return (0, 0)
+    }
+
+    /// A read on the pool, run again when its connection turns out to be gone (see
+    /// ``PostgresReadRetry``).
+    func reading<T>(_ read: () async throws -> T) async throws -> T {
+        try await PostgresReadRetry.run(logger: logger, read)
     }
 
     func ping() async throws {
