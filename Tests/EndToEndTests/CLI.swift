@@ -22,9 +22,6 @@ enum CLI {
     }
 
     static func run(executable: URL, _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) async throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         // Nothing of the caller's own Hearth setup leaks in: each test names its server, CA,
         // credentials and HOME.
@@ -32,33 +29,22 @@ enum CLI {
             environment[key] = nil
         }
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        let stdoutBuffer = OutputBuffer()
-        let stderrBuffer = OutputBuffer()
-        out.fileHandleForReading.readabilityHandler = { stdoutBuffer.append($0.availableData) }
-        err.fileHandleForReading.readabilityHandler = { stderrBuffer.append($0.availableData) }
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                throw TestSupportFailure("hearth \(arguments.joined(separator: " ")) did not finish")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        // Output goes to files: pipes would need handlers, and a process the command leaves
+        // running could hold them open.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-cli-\(UUID().uuidString.lowercased())").path
+        let (stdoutPath, stderrPath) = (base + ".out", base + ".err")
+        defer {
+            unlink(stdoutPath)
+            unlink(stderrPath)
         }
-        try await Task.sleep(for: .milliseconds(20))
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        stdoutBuffer.append(out.fileHandleForReading.readDataToEndOfFile())
-        stderrBuffer.append(err.fileHandleForReading.readDataToEndOfFile())
-        return Result(status: process.terminationStatus, stdout: stdoutBuffer.text, stderr: stderrBuffer.text)
+        let child = try ChildProcess(
+            executable.path, arguments, environment: environment, input: stdin.map { .text($0) } ?? .null, output: stdoutPath,
+            errorOutput: stderrPath)
+        guard let status = await child.wait(timeout: .seconds(60)) else {
+            await child.terminate()
+            throw TestSupportFailure("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in 60 s")
+        }
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return Result(status: status, stdout: read(stdoutPath), stderr: read(stderrPath))
     }
 }

@@ -4,8 +4,10 @@ import HearthTestSupport
 
 /// The real `hearth` binary, run as a child process on a free loopback port.
 final class ServerProcess: @unchecked Sendable {
-    // @unchecked: the Process is touched by the test task only.
-    let process = Process()
+    // @unchecked: the fields are touched by the test task only.
+    private var child: ChildProcess?
+    private let arguments: [String]
+    private let environment: [String: String]
     let dataDirectory: String
     let database: String?
     private(set) var url = ""
@@ -26,26 +28,22 @@ final class ServerProcess: @unchecked Sendable {
     init(dataDirectory: String, database: String?, extraArguments: [String] = []) {
         self.dataDirectory = dataDirectory
         self.database = database
-        process.executableURL = Self.binary
         // Port 0: every server of the suite gets DNS ports of its own.
         var arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--log-level", "info"]
         if let database { arguments += ["--database", database] }
-        process.arguments = arguments + extraArguments
+        self.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = dataDirectory + "-home"
-        process.environment = environment
+        self.environment = environment
     }
 
     /// Starts the server and waits for its "listening on" line and `/readyz`.
     func start() async throws {
         // The server's output goes to a file the test reads back (and leaves for a post-mortem).
         let logPath = dataDirectory + "-server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = logFile
-        process.standardError = logFile
         self.logPath = logPath
-        try process.run()
+        let process = try ChildProcess(Self.binary.path, arguments, environment: environment, output: logPath)
+        child = process
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("hearth ") && $0.contains(" listening on https://") }),
@@ -134,20 +132,17 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func kill(_ signal: Int32) {
-        Foundation.kill(process.processIdentifier, signal)
+        child?.signal(signal)
     }
 
-    /// Waits for the process to exit; returns its status, or nil on timeout.
+    /// Waits for the process to exit; returns its status (128 + the signal, if one ended it), or
+    /// nil on timeout.
     func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return process.isRunning ? nil : process.terminationStatus
+        await child?.wait(timeout: timeout)
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        child?.signal(SIGKILL)
     }
 }
 

@@ -229,7 +229,7 @@ struct HealthCheckTests {
 /// Python's grpcio health server (`grpc_health.v1`), with "" SERVING and "down" NOT_SERVING, on
 /// a port picked here; ready once the port accepts connections.
 struct GRPCHealthServer {
-    let process: Process
+    let process: ChildProcess
     let port: Int
 
     static let script = """
@@ -248,13 +248,7 @@ struct GRPCHealthServer {
 
     static func start() async throws -> GRPCHealthServer {
         let port = try HealthCheckTests.closedPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess("/usr/bin/env", ["python3", "-c", script, String(port)])
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get() {
@@ -264,13 +258,12 @@ struct GRPCHealthServer {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        kill(process.processIdentifier, SIGKILL)
+        await process.terminate(grace: .zero)
         throw TestFailure("the gRPC health server (python3 with grpcio and grpcio-health-checking; scripts/test installs them) did not start")
     }
 
-    /// SIGKILL: test processes start their children with most signals blocked, SIGTERM included.
+    /// Kills it; its reaper thread collects it.
     func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
     }
 }

@@ -32,45 +32,18 @@ public enum Command {
         // Output goes to a file, not a pipe: a server the command starts cannot hold it open.
         let outputFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("hearth-test-cmd-\(UUID().uuidString.lowercased()).log")
-        guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
-            throw Failure("cannot create \(outputFile.path)")
-        }
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        defer { try? output.close() }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-
-        // Ends the process if it outlives the timeout; returns whether it had to.
-        let watchdog = Task { () -> Bool in
-            do { try await Task.sleep(for: timeout) } catch { return false }
-            guard process.isRunning else { return false }
-            process.terminate()
-            try? await Task.sleep(for: .seconds(2))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            return true
-        }
-        defer { watchdog.cancel() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failure("cannot run \(executable.path): \(error)"))
-            }
-        }
-        watchdog.cancel()
-        let timedOut = await watchdog.value
-        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         let commandLine = ([executable.path] + arguments).joined(separator: " ")
-        if timedOut {
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(executable.path, arguments, directory: directory.path, output: outputFile.path)
+        } catch {
+            throw Failure("cannot run \(commandLine): \(error)")
+        }
+        let status = await child.wait(timeout: timeout)
+        if status == nil { await child.terminate() }
+        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        guard let status else {
             throw Failure("timed out after \(timeout): \(commandLine)\n\(text)")
         }
         guard status == 0 else {

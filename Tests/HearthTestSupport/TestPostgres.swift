@@ -155,14 +155,7 @@ public actor TestPostgres {
         guard let server = running.withLock({ s -> Server? in defer { s = nil }; return s }) else { return }
         let pid = postmasterPID(server)
         let (executable, arguments) = command(server, "pg_ctl", ["-D", server.dataDirectory.path, "-m", "immediate", "-w", "-t", "10", "stop"])
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = server.root
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        if (try? process.run()) != nil { process.waitUntilExit() }
+        if let child = try? ChildProcess(executable.path, arguments, directory: server.root.path) { _ = child.waitBlocking() }
         // If pg_ctl could not stop it, end the postmaster directly (SIGQUIT is immediate shutdown).
         if let pid, kill(pid, 0) == 0 {
             kill(pid, SIGQUIT)
@@ -246,28 +239,8 @@ public actor TestPostgres {
         return (server.binary(name), arguments)
     }
 
-    /// Closes every inherited descriptor above stderr for the command in `"$@"`.
-    ///
-    /// Foundation's `Process` (swift-corelibs-foundation) learns that a child ended when every
-    /// copy of a socket it passes to the child is closed. The postmaster that `pg_ctl start`
-    /// leaves running would inherit that socket and keep it open, so `pg_ctl` would never seem
-    /// to finish. This bash holds the socket itself until the command ends, but the command does
-    /// not get it.
-    private static let closeInheritedDescriptors = #"""
-        closes=""
-        for fd in /proc/$$/fd/*; do
-            fd=${fd##*/}
-            if [ "$fd" -gt 2 ]; then closes="$closes $fd>&-"; fi
-        done
-        eval "\"\$@\"$closes"
-        """#
-
     private static func runServerCommand(_ server: Server, _ name: String, _ arguments: [String]) async throws {
         let (executable, fullArguments) = command(server, name, arguments)
-        guard let bash = Command.find("bash", candidates: ["/bin/bash", "/usr/bin/bash"]) else {
-            throw Failure("bash is needed to start the test PostgreSQL server")
-        }
-        try await Command.run(
-            bash, ["-c", closeInheritedDescriptors, "bash", executable.path] + fullArguments, in: server.root, timeout: startTimeout)
+        try await Command.run(executable, fullArguments, in: server.root, timeout: startTimeout)
     }
 }
