@@ -6,7 +6,9 @@ import HearthServer
 import Logging
 
 /// The baseline of the access-control benchmark: the same server as `hearth server`, with no
-/// authentication, no authorization and no audit. Loopback only.
+/// authentication and no authorization. Mutating requests are still audited (as the anonymous
+/// principal, in the same transaction as their write) unless `--no-audit` is given, so that the
+/// comparison with `hearth server` is of authentication and authorization alone. Loopback only.
 struct OpenServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open-server",
@@ -24,6 +26,9 @@ struct OpenServerCommand: AsyncParsableCommand {
     @Flag(help: "Serve plain HTTP instead of HTTPS.")
     var plainHttp = false
 
+    @Flag(inversion: .prefixedNo, help: "Audit mutating requests (as the anonymous principal), as hearth server does.")
+    var audit = true
+
     func run() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw ValidationError("--listen must be HOST:PORT")
@@ -39,7 +44,9 @@ struct OpenServerCommand: AsyncParsableCommand {
         let registry = HearthServer.bootstrapMetrics()
         var server = try HearthServer(configuration: configuration, logger: logger, metrics: registry)
         server.openAccessForBenchmarks = true
-        FileHandle.standardError.write(Data("hearth-bench open-server: ACCESS CONTROL IS OFF (benchmark baseline) on \(listen)\n".utf8))
+        server.openAccessAudited = audit
+        FileHandle.standardError.write(
+            Data("hearth-bench open-server: ACCESS CONTROL IS OFF (benchmark baseline\(audit ? "" : ", no audit")) on \(listen)\n".utf8))
         try await server.run()
     }
 }

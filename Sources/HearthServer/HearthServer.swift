@@ -50,9 +50,12 @@ public struct HearthServer: Sendable {
     let clusterDomain: DNSName
     let logger: Logger
     /// For the benchmark of what authentication and authorization cost (`hearth-bench`) only:
-    /// requests run with no credentials checked, no policy and no audit. Package access: the
-    /// `hearth` binary has no way to turn it on.
+    /// requests run with no credentials checked and no policy. Package access: the `hearth`
+    /// binary has no way to turn it on.
     package var openAccessForBenchmarks = false
+    /// With ``openAccessForBenchmarks``: whether mutating requests are still audited (as the
+    /// anonymous principal), so that the comparison is of authentication and authorization alone.
+    package var openAccessAudited = true
     /// Called with the DNS server's address once it listens (the port, when 0 was asked for).
     public var onDNSListening: @Sendable (HostPort) -> Void = { _ in }
 
@@ -142,7 +145,7 @@ public struct HearthServer: Sendable {
         let audit: AuditTrail
         let requestGuard: any RequestGuard
         if openAccessForBenchmarks {
-            audit = AuditTrail(store: nil)
+            audit = AuditTrail(store: openAccessAudited ? store : nil)
             requestGuard = OpenAccessGuard()
         } else {
             router.add(
