@@ -4,14 +4,15 @@ import HearthClient
 
 /// How client commands find, trust and authenticate to the server.
 struct ClientOptions: ParsableArguments {
-    @Option(name: .long, help: "Server URL. [HEARTH_SERVER] (default: https://127.0.0.1:7443)")
+    @Option(name: .long, help: "Server URL. [HEARTH_SERVER] (default: the server of the last login or setup, else https://127.0.0.1:7443)")
     var server: String?
 
     @Option(name: .long, help: "CA bundle to trust (e.g. DATA_DIR/ca.pem) instead of the pinned one. [HEARTH_CA]")
     var ca: String?
 
     var serverURL: String {
-        server ?? ProcessInfo.processInfo.environment["HEARTH_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://127.0.0.1:7443"
+        server ?? ProcessInfo.processInfo.environment["HEARTH_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? CredentialStore().currentServer
+            ?? "https://127.0.0.1:7443"
     }
 
     /// A client that trusts the server (see ``trustedClient(localCA:)``) and authenticates as

@@ -56,6 +56,8 @@ struct LoginCommand: AsyncParsableCommand {
             accessToken: grant.accessToken, refreshToken: grant.refreshToken, expiresAt: grant.expiresAt, username: username)
         do {
             try store.save(entry, for: server)
+            // Later commands go to this server without --server.
+            try store.setCurrentServer(server)
         } catch {
             throw CLIFailure("cannot store the login in \(store.path): \(error)")
         }

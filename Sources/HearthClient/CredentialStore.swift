@@ -35,6 +35,25 @@ public struct CredentialStore: Sendable {
         load()[TrustStore.normalize(server)]
     }
 
+    /// The server of the last login (`hearth login`, `hearth setup`): where commands go when
+    /// neither `--server` nor HEARTH_SERVER names one. Kept in `current-server` beside the logins.
+    public var currentServer: String? {
+        guard let text = try? String(contentsOfFile: directory + "/current-server", encoding: .utf8) else { return nil }
+        let server = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return server.isEmpty ? nil : server
+    }
+
+    /// Makes `server` the one commands go to by default (see ``currentServer``).
+    public func setCurrentServer(_ server: String) throws {
+        try createDirectory()
+        let path = directory + "/current-server"
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data((TrustStore.normalize(server) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
     /// Stores the login for `server` (under the lock).
     public func save(_ entry: Entry, for server: String) throws {
         let fd = try lock()

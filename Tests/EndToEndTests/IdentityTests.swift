@@ -38,6 +38,14 @@ extension EndToEndTests {
         let me = try JSONDecoder().decode(JSONValue.self, from: Data(whoami.stdout.utf8))
         #expect(me["subject"] == "user:admin")
         #expect(me["clusterAdmin"] == true)
+        // Later commands go to the server of the setup without being told (it listens on a port of
+        // its own, not the default 7443).
+        var remembered = admin
+        remembered["HEARTH_SERVER"] = nil
+        let unnamed = try await CLI.run(["whoami", "-o", "json"], environment: remembered)
+        #expect(unnamed.status == 0, "\(unnamed.stderr)")
+        #expect(unnamed.stdout.contains("user:admin"))
+        #expect(try String(contentsOfFile: configDirectory + "/current-server", encoding: .utf8).contains(server.url.lowercased()))
 
         // Setup happens once: the code file is gone, and the old code is refused.
         let again = try await CLI.run(
