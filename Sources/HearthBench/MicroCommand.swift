@@ -53,6 +53,10 @@ struct MicroCommand: AsyncParsableCommand {
             _ = evaluator.canSeeNamespace(alice, "ns-3")
         }
 
+        // The same decision made by two threads at once, on one shared principal and evaluator,
+        // as a server's requests on two cores make it: what the cache lines they share cost.
+        let allowTwo = Self.timeOnThreads(2, iterations * 10) { _ = evaluator.decide(alice, allowed) }
+
         // The audit entry every audited write appends, made as a request makes it (its time read
         // and formatted); the store binds its fields to columns as they are.
         let audit = try await Self.time(iterations * 10) {
@@ -72,6 +76,7 @@ struct MicroCommand: AsyncParsableCommand {
         print("access-token verification (Ed25519 JWT, all claims), first sight: \(Self.format(verify)) per token")
         print("verified-token cache lookup, later requests:                     \(Self.format(lookup)) per request")
         print("policy decision, allowed (\(bindings + 1) bindings, 2 groups):             \(Self.format(allow)) per request")
+        print("the same decision, two threads at once (wall time per call):     \(Self.format(allowTwo)) per request")
         print("policy decision + namespace visibility, denied:                  \(Self.format(deny)) per request")
         print("audit entry made (time included), each audited write:            \(Self.format(audit)) per write")
         print("the grant as the audit entry's reason, each audited write:       \(Self.format(reason)) per write")
@@ -85,6 +90,31 @@ struct MicroCommand: AsyncParsableCommand {
         let start = clock.now
         for _ in 0..<count { try await body() }
         return (clock.now - start) / count
+    }
+
+    /// Mean time of one call when `threads` threads each make `count` calls at once: the wall
+    /// time over `count`, so with no interference it equals the one-thread figure.
+    static func timeOnThreads(_ threads: Int, _ count: Int, _ body: @escaping @Sendable () -> Void) -> Duration {
+        let clock = ContinuousClock()
+        let ready = DispatchGroup()
+        let done = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        for _ in 0..<threads {
+            ready.enter()
+            done.enter()
+            Thread.detachNewThread {
+                for _ in 0..<min(count / 10, 1000) { body() }
+                ready.leave()
+                start.wait()
+                for _ in 0..<count { body() }
+                done.leave()
+            }
+        }
+        ready.wait()
+        let began = clock.now
+        for _ in 0..<threads { start.signal() }
+        done.wait()
+        return (clock.now - began) / count
     }
 
     static func format(_ duration: Duration) -> String {

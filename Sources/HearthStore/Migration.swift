@@ -139,6 +139,12 @@ struct Migration: Sendable {
             sqlite: SQLiteAuditLog.migrationToReasonIDs,
             postgres: []
         ),
+        Migration(
+            version: 9,
+            description: "SQLite: when each audit reason was last used, so retention drops the unused ones",
+            sqlite: SQLiteAuditLog.migrationToReasonUse,
+            postgres: []
+        ),
     ]
 
     static var latestVersion: Int { all.last!.version }

@@ -105,7 +105,7 @@ enum SQLiteAuditLog {
             rest = rest.dropFirst(chunk.count)
             // The reasons' ids first: finding one may run a statement of its own.
             let reasonIDs = try chunk.map { entry -> Int64? in
-                SQLiteAuditReasons.stores(reasonOf: entry) ? try reasons.id(of: entry.reason, in: db) : nil
+                SQLiteAuditReasons.stores(reasonOf: entry) ? try reasons.id(of: entry.reason, atMillis: millis, in: db) : nil
             }
             try db.query(
                 inserts[chunk.count],
@@ -175,6 +175,24 @@ enum SQLiteAuditLog {
         """,
         "DROP TABLE audit_log_v6",
     ]
+
+    /// Schema version 9: when each reason was last used (`used_ms`, stamped at most
+    /// ``SQLiteAuditReasons/stampInterval`` apart), so that retention can drop the reasons no
+    /// remaining entry names without scanning the trail. The reasons there are now count as used
+    /// now: the rows that name them are pruned first.
+    static let migrationToReasonUse = [
+        "ALTER TABLE audit_reasons ADD COLUMN used_ms INTEGER NOT NULL DEFAULT 0",
+        "UPDATE audit_reasons SET used_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    ]
+
+    /// Drops the reasons no entry at or after `cutoff` (milliseconds) can name: those last used
+    /// before it by more than the stamps' interval (and a minute for ids that run ahead of their
+    /// time). Runs after the entries before `cutoff` are pruned.
+    static func pruneReasons(olderThanMillis cutoff: Int64, in db: SQLiteConnection) throws -> Int {
+        let margin = SQLiteAuditReasons.stampInterval + 60_000
+        try db.query("DELETE FROM audit_reasons WHERE used_ms < ?", [.int(cutoff - margin)])
+        return db.changes
+    }
 
     /// Schema version 8: no `time` column (the id holds the time to the millisecond; version 7
     /// rows' ids were made from their commit time, within milliseconds of it), and the reasons

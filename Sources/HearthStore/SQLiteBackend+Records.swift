@@ -82,7 +82,9 @@ extension SQLiteTransaction {
 
     func pruneAudit(olderThanMillis cutoff: Int64) async throws -> Int {
         try db.query("DELETE FROM audit_log WHERE id < ?", [.int(SQLiteAuditLog.firstID(atOrAfter: cutoff))])
-        return db.changes
+        let pruned = db.changes
+        _ = try SQLiteAuditLog.pruneReasons(olderThanMillis: cutoff, in: db)
+        return pruned
     }
 }
 

@@ -197,6 +197,10 @@ struct IdentityFlowTests {
             #expect(entry["reason"]?.stringValue?.contains("cluster-admin") == true)
             #expect(entry["source"] == "127.0.0.1")
             #expect(entry["requestID"]?.stringValue?.isEmpty == false)
+            // A namespace's own entries are filed under it: its creation, and the refused delete.
+            let ops = try await api.request(.get, "/v1/audit?namespace=ops").json["items"]?.arrayValue ?? []
+            #expect(ops.contains { $0["verb"] == "create" && $0["name"] == "ops" && $0["namespace"] == "ops" && $0["status"] == 201 })
+            #expect(ops.contains { $0["verb"] == "delete" && $0["name"] == "ops" && $0["decision"] == "denied" })
             // Paging, newest first.
             let page = try await api.request(.get, "/v1/audit?limit=2")
             let next = try #require(page.json["next"]?.stringValue)

@@ -74,7 +74,7 @@ struct SQLiteAuditMigrationTests {
     @Test("ids: at or after the millisecond, after the newest, and spilling into the next millisecond")
     func ids() throws {
         let db = try SQLiteConnection(path: ":memory:", readOnly: false)
-        for statement in SQLiteAuditLog.createTables { try db.execute(statement) }
+        for statement in SQLiteAuditLog.createTables + SQLiteAuditLog.migrationToReasonUse { try db.execute(statement) }
         let reasons = SQLiteAuditReasons()
         /// Appends an entry at `millis` with the store's statement; its id, checked against its time.
         func append(at millis: Int64) throws -> Int64 {

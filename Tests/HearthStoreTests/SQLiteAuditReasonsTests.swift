@@ -18,7 +18,7 @@ struct SQLiteAuditReasonsTests {
 
     static func database() throws -> SQLiteConnection {
         let db = try SQLiteConnection(path: ":memory:", readOnly: false)
-        for statement in SQLiteAuditLog.createTables { try db.execute(statement) }
+        for statement in SQLiteAuditLog.createTables + SQLiteAuditLog.migrationToReasonUse { try db.execute(statement) }
         return db
     }
 
@@ -74,6 +74,43 @@ struct SQLiteAuditReasonsTests {
         let read = try db.rows("\(SQLiteAuditLog.select) ORDER BY a.id", [], SQLiteAuditLog.entry)
         #expect(read.map(\.reason) == [Self.grant])
         #expect(try db.rows("SELECT count(*) FROM audit_log AS a JOIN audit_reasons AS r ON r.id = a.reason_id") { $0.int(0) } == [1])
+    }
+
+    @Test("retention drops the reasons no remaining entry names, keeps those in use, and one pruned comes back when used again")
+    func retention() throws {
+        let db = try Self.database()
+        let reasons = SQLiteAuditReasons()
+        let other = "namespace 'gone' lists user 'a' as owner"
+        let start: Int64 = 1_795_168_800_000
+        let day: Int64 = 86_400_000
+        func append(_ entries: [AuditEntry], at millis: Int64) throws {
+            try db.execute("BEGIN")
+            try SQLiteAuditLog.append(entries, atMillis: millis, to: db, reasons: reasons)
+            try db.execute("COMMIT")
+            reasons.commit()
+        }
+        try append([Self.entry("a", reason: other), Self.entry("b", reason: Self.grant)], at: start)
+        // Used again later: its stamp moves (the last one is older than the interval).
+        try append([Self.entry("c", reason: Self.grant)], at: start + 2 * day)
+        #expect(try db.rows("SELECT used_ms FROM audit_reasons WHERE text = ?", [.text(Self.grant)]) { $0.int(0) } == [start + 2 * day])
+        // Within the interval, no new stamp (no write).
+        try append([Self.entry("d", reason: Self.grant)], at: start + 2 * day + 1000)
+        #expect(try db.rows("SELECT used_ms FROM audit_reasons WHERE text = ?", [.text(Self.grant)]) { $0.int(0) } == [start + 2 * day])
+
+        // Retention of one day, a moment after the last write: a and b go, and the reason only they named.
+        let cutoff = start + day
+        try db.query("DELETE FROM audit_log WHERE id < ?", [.int(SQLiteAuditLog.firstID(atOrAfter: cutoff))])
+        #expect(try SQLiteAuditLog.pruneReasons(olderThanMillis: cutoff, in: db) == 1)
+        #expect(try db.rows("SELECT text FROM audit_reasons") { $0.text(0) } == [Self.grant])
+        var read = try db.rows("\(SQLiteAuditLog.select) ORDER BY a.id", [], SQLiteAuditLog.entry)
+        #expect(read.map(\.principal) == ["user:c", "user:d"])
+        #expect(read.allSatisfy { $0.reason == Self.grant })
+
+        // The writer still remembers the pruned reason's id: its next use finds it gone and adds it again.
+        try append([Self.entry("e", reason: other)], at: start + 3 * day)
+        read = try db.rows("\(SQLiteAuditLog.select) ORDER BY a.id", [], SQLiteAuditLog.entry)
+        #expect(read.map(\.reason) == [Self.grant, Self.grant, other])
+        #expect(try db.rows("SELECT count(*) FROM audit_reasons") { $0.int(0) } == [2])
     }
 
     @Test("a version 7 trail keeps its entries, the time now its id's; new entries store their reasons once")

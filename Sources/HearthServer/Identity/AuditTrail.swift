@@ -20,13 +20,15 @@ struct AuditTrail: Sendable {
         self.store = store
     }
 
-    /// The entry for a request, before its outcome is known.
+    /// The entry for a request, before its outcome is known. An entry about a namespace object is
+    /// filed under that namespace (as Kubernetes' audit does), so that `hearth audit --namespace
+    /// shop` shows shop's creation, changes and deletion with what happened inside it.
     func entry(
         context: HearthRequestContext, verb: String, resource: String, namespace: String?, name: String?, decision: String, reason: String
     ) -> AuditEntry {
         AuditEntry(
             principal: context.principalText, source: context.sourceAddress, requestID: context.requestID, verb: verb, resource: resource,
-            namespace: namespace, name: name, decision: decision, reason: reason)
+            namespace: namespace ?? (resource == BuiltinTypes.namespaceTypeName ? name : nil), name: name, decision: decision, reason: reason)
     }
 
     /// The entry a resource handler hands to ``Store/mutate(_:audit:)``, so that it commits with
