@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HearthClient
+import HearthCore
 import Yams
 
 /// `hearth apply -f FILE`: creates or replaces the resources a YAML or JSON file describes.
@@ -16,7 +17,8 @@ struct ApplyCommand: AsyncParsableCommand {
               labels: {team: web}
               spec: {description: "Demo apps"}
 
-            Use -f - to read standard input.
+            A document may also be a list of such maps. JSON (an object, or an array of them)
+            is read strictly, as the server reads it. Use -f - to read standard input.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -31,13 +33,28 @@ struct ApplyCommand: AsyncParsableCommand {
             guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIFailure("cannot read \(file)") }
             text = contents
         }
+        // JSON is read as YAML (a subset of it), but first held to RFC 8259: YAML's flow style
+        // takes what JSON refuses, such as a trailing comma, and the server would refuse it.
+        if let first = text.utf8.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            do {
+                _ = try JSONParser.parse(text)
+            } catch {
+                throw CLIFailure("\(file) is not valid JSON: \(error)")
+            }
+        }
         var documents: [[String: Any]] = []
         do {
             // Yams' load_all sequence keeps a parse error to itself: read root by root instead.
+            // A document is a map, or a list of maps.
             let parser = try Parser(yaml: text)
             while let root = try parser.nextRoot() {
-                guard let object = root.any as? [String: Any] else { throw CLIFailure("every document in \(file) must be a map") }
-                documents.append(object)
+                let objects = root.any as? [Any] ?? [root.any]
+                for object in objects {
+                    guard let object = object as? [String: Any] else {
+                        throw CLIFailure("every document in \(file) must be a map (or a list of maps)")
+                    }
+                    documents.append(object)
+                }
             }
         } catch let error as CLIFailure {
             throw error

@@ -56,6 +56,15 @@ struct EndToEndTests {
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("name"))
         #expect(bad.stderr.contains("422"))
+        // JSON is held to RFC 8259 before anything is sent; a JSON array applies each object.
+        let comma = try await CLI.run(["apply", "-f", "-"], environment: env, stdin: #"{"type": "namespaces", "name": "comma", "labels": {"a": "b",}}"#)
+        #expect(comma.status != 0)
+        #expect(comma.stderr.contains("not valid JSON"), "\(comma.stderr)")
+        #expect(try await CLI.run(["get", "namespaces", "comma"], environment: env).status != 0)
+        let list = try await CLI.run(
+            ["apply", "-f", "-"], environment: env, stdin: #"[{"type": "namespaces", "name": "json-a"}, {"type": "namespaces", "name": "json-b"}]"#)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("namespaces/json-a created") && list.stdout.contains("namespaces/json-b created"))
         let missing = try await CLI.run(["get", "namespaces", "nope"], environment: env)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("not found"))
