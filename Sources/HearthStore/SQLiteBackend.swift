@@ -31,7 +31,7 @@ final class SQLiteBackend: StoreBackend {
 
     /// A thread of its own: the writer blocks it on each commit's fsync.
     func makeWriterExecutor() -> any StoreWriterExecutor {
-        WriterExecutor(name: "hearth-store-writer")
+        WriterExecutor(name: "hearth-writer")
     }
 
     func run(remoteChange: @escaping @Sendable (CommitAnnouncement) async -> Void) async throws {

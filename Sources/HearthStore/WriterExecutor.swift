@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The executor the store's writer loop prefers; each backend chooses its own (see
 /// ``StoreBackend/makeWriterExecutor()``).
@@ -19,10 +22,27 @@ final class WriterExecutor: StoreWriterExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopped = false
 
+    /// `name` names the thread in `top -H` and `perf`: at most 15 bytes, Linux's limit (a longer
+    /// one is refused). The thread names itself: on Linux, Foundation's `Thread.name` set before
+    /// `start()` does not reach the kernel, and the thread keeps the name of the one that made it.
     init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        precondition(name.utf8.count <= 15, "a thread name has at most 15 bytes on Linux")
+        let thread = Thread { [unowned self] in
+            Self.nameCurrentThread(name)
+            self.runLoop()
+        }
         thread.name = name
         thread.start()
+    }
+
+    /// Names the calling thread, through glibc's `pthread_setname_np` (a GNU extension the Glibc
+    /// module does not import, so found by name).
+    private static func nameCurrentThread(_ name: String) {
+        #if canImport(Glibc)
+        typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "pthread_setname_np") else { return }
+        _ = unsafeBitCast(symbol, to: SetName.self)(pthread_self(), name)
+        #endif
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
